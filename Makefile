@@ -1,0 +1,50 @@
+# Customer portal — `make run` serves the portal on http://127.0.0.1:5000, `make test` runs
+# the whole suite. Both set everything up themselves (virtualenv, packages, translations).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := app.py
+
+.PHONY: run test bench translations compile-translations migrate demo mail clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+compile-translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+	@test -f translations/ja/LC_MESSAGES/messages.mo
+
+## run: set up, migrate the SQLite database in instance/, load demo data when empty, serve.
+run: compile-translations
+	mkdir -p instance
+	PORTAL_ENV=development $(BIN)/flask db upgrade
+	PORTAL_ENV=development $(BIN)/flask portal demo --if-empty
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	PORTAL_ENV=development $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 app:app
+
+## test: the whole suite (SQLite; PostgreSQL when PORTAL_TEST_DATABASE_URL is set).
+test: $(VENV)/.dev compile-translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## translations: extract messages, update the catalogs, compile them.
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract --sort-by-file --no-wrap -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* __pycache__ .venv instance" -o translations/messages.pot .
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile -d translations
+
+## mail: deliver pending outbox mail once (needs MAIL_URL).
+mail: $(VENV)/.runtime
+	PORTAL_ENV=development $(BIN)/flask portal mail
+
+clean-venv:
+	rm -rf $(VENV)

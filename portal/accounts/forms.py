@@ -1,0 +1,25 @@
+"""Forms of the accounts area: shape only (lengths, required fields); no database look-ups."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class SignInForm(FlaskForm):
+    login_id = StringField(
+        _l("Login ID"),
+        validators=[
+            DataRequired(message=_l("Enter your login ID.")),
+            Length(max=64, message=_l("A login ID has at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(message=_l("Enter your password.")),
+            Length(max=1024, message=_l("A password has at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()

@@ -1,0 +1,152 @@
+"""Configuration read from environment variables.
+
+`PORTAL_ENV` picks the class: `production` (the default, so a forgotten setting fails safe),
+`development` (what `make run` uses) or `testing`. Outside development a missing
+`SECRET_KEY` stops start-up; in development one is generated once into `instance/`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration is unusable."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL") or default
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class BaseConfig:
+    ENV_NAME = "production"
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Served over HTTPS? Only then are cookies marked Secure (browsers and test clients do
+    # not send Secure cookies over http://127.0.0.1).
+    HTTPS = _bool("PORTAL_HTTPS")
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_SECURE = HTTPS
+    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+
+    # Server-side sessions (portal.accounts.sessions).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_int("PORTAL_SESSION_MAX_HOURS", 24))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
+
+    # CSRF tokens live as long as an idle session (Flask-WTF's default of 1 hour would
+    # expire forms a user left open while the session is still valid).
+    WTF_CSRF_TIME_LIMIT = int(SESSION_IDLE_TIMEOUT.total_seconds())
+
+    # Flask-Limiter: one waitress process serves the portal, so the in-memory store counts
+    # every request. With several processes set RATELIMIT_STORAGE_URI to redis://...
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_ADDRESS", "30/10 minutes")
+    SIGNIN_LIMIT_PER_LOGIN_ID = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_LOGIN_ID", "10/10 minutes")
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("ja", "en")
+
+    # Mail: without MAIL_URL mail stays in the outbox (shown in the staff console).
+    MAIL_URL = os.environ.get("MAIL_URL", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Customer Portal <no-reply@portal.example.jp>")
+    MAIL_MAX_ATTEMPTS = _int("PORTAL_MAIL_MAX_ATTEMPTS", 8)
+    MAIL_TIMEOUT_SECONDS = _int("PORTAL_MAIL_TIMEOUT", 10)
+
+    # The public base address used in links inside mail.
+    BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+
+    # Argon2id parameters (argon2-cffi's RFC 9106 "low memory" profile by default).
+    ARGON2_TIME_COST = _int("PORTAL_ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _int("PORTAL_ARGON2_MEMORY_KIB", 65536)
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+
+    def finalize(self) -> None:
+        if not self.SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it in the environment (outside development the "
+                "portal refuses to start without one)."
+            )
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+    def finalize(self) -> None:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        if not self.SECRET_KEY:
+            key_file = INSTANCE / "secret_key"
+            if not key_file.exists():
+                key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+                key_file.chmod(0o600)
+            self.SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8192
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-secret-key-not-for-production"
+        self.SQLALCHEMY_DATABASE_URI = "sqlite://"
+        self.MAIL_URL = ""
+
+    def finalize(self) -> None:
+        pass
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def load_config(name: str | None = None) -> BaseConfig:
+    """Build the config object for `name` (default: $PORTAL_ENV, else production)."""
+    name = name or os.environ.get("PORTAL_ENV", "production")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(f"PORTAL_ENV={name!r} is not one of {sorted(CONFIGS)}") from None

@@ -1,0 +1,80 @@
+"""Database building blocks shared by every area's models.
+
+`Base` is the declarative base (with a MetaData naming convention so constraint names are
+stable across SQLite and PostgreSQL and migrations stay reviewable), `UTCDateTime` stores
+timezone-aware UTC datetimes on both databases, and `get_for_org_or_404` is the one way a
+view loads an object that belongs to an organization: another organization's object answers
+404 exactly like an unknown ID.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime column that only accepts aware datetimes and always returns UTC.
+
+    SQLite keeps no time zone, PostgreSQL keeps `timestamptz`; both come back as aware UTC,
+    so code never compares naive and aware values.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    # One registry carries both the naming convention and the type map (SQLAlchemy 2.1 wants
+    # the map on the registry when the base sets one).
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "id", None)
+        return f"<{type(self).__name__} id={ident}>"
+
+
+def get_for_org_or_404(model, object_id: int, organization_id: int):
+    """Load `model` by primary key, but only inside `organization_id`; otherwise 404.
+
+    The organization is part of the query, so another organization's row is never loaded.
+    """
+    from portal.extensions import db
+
+    obj = db.session.scalar(
+        sa.select(model).where(model.id == object_id, model.organization_id == organization_id)
+    )
+    if obj is None:
+        abort(404)
+    return obj

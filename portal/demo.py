@@ -1,0 +1,53 @@
+"""Demo data for a fresh installation: one customer organization with an admin and a user,
+and one staff account. Passwords are random and returned so the command can print them."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Organization, User
+from portal.accounts.services import create_user
+from portal.extensions import db
+
+
+@dataclass(frozen=True)
+class Credential:
+    role: str
+    login_id: str
+    password: str
+
+
+def database_is_empty() -> bool:
+    return not db.session.scalar(sa.select(sa.func.count(User.id)))
+
+
+def _password() -> str:
+    # 4 groups of 4 characters from an unambiguous alphabet: easy to type, ~80 bits.
+    alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def load_demo() -> list[Credential]:
+    """Create the demo organization and accounts; the caller commits."""
+    org = Organization(name="株式会社デモ商事", name_kana="カブシキガイシャデモショウジ")
+    db.session.add(org)
+    creds = [
+        Credential("staff", "staff", _password()),
+        Credential("admin", "demo-admin", _password()),
+        Credential("user", "demo-user", _password()),
+    ]
+    create_user(
+        login_id="staff", email="staff@portal.example.jp", password=creds[0].password,
+        name="運用 太郎", is_staff=True,
+    )
+    create_user(
+        login_id="demo-admin", email="admin@demo-shoji.example.jp", password=creds[1].password,
+        name="管理 花子", organization=org, role="admin",
+    )
+    create_user(
+        login_id="demo-user", email="user@demo-shoji.example.jp", password=creds[2].password,
+        name="利用 一郎", organization=org, role="user",
+    )
+    return creds

@@ -1,0 +1,98 @@
+"""Language choice and the template filters that show dates, times, yen and clauses.
+
+Japanese is the default. The language is, in order: the signed-in user's saved choice, the
+`portal_lang` cookie set by the language switch, the browser's Accept-Language, then
+Japanese. Business dates are shown as days in Japan: 2026年12月23日(水) in Japanese,
+Wed, 23 Dec 2026 in English; amounts as ¥12,345.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.extensions import babel
+from portal.rules.jst import JST
+
+LANG_COOKIE = "portal_lang"
+_CLAUSE = re.compile(r"^§(\d+)((?:\(\d+\))*)(①|②|③|④|⑤|⑥|⑦|⑧|⑨)?$")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def current_language() -> str:
+    return str(get_locale() or "ja")[:2]
+
+
+def jdate(value: date | datetime | None, lang: str | None = None) -> str:
+    """A day as 2026年12月23日(水) / Wed, 23 Dec 2026; datetimes are first moved to JST."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(JST).date()
+    lang = lang or current_language()
+    if lang == "ja":
+        return format_date(value, "y年M月d日(E)", locale="ja")
+    return format_date(value, "EEE, d MMM y", locale="en")
+
+
+def jdatetime(value: datetime | None, lang: str | None = None) -> str:
+    """A moment in JST: 2026年12月23日(水) 09:05 / Wed, 23 Dec 2026 09:05 JST."""
+    if value is None:
+        return ""
+    lang = lang or current_language()
+    local = value.astimezone(JST)
+    if lang == "ja":
+        return format_datetime(local, "y年M月d日(E) HH:mm", locale="ja")
+    return format_datetime(local, "EEE, d MMM y HH:mm", locale="en") + " JST"
+
+
+def yen(amount: int | None) -> str:
+    """¥12,345 (yen are integers; negative amounts keep their sign before the symbol)."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(int(amount)):,}"
+
+
+def clause(ref: str, lang: str | None = None) -> str:
+    """§14(3) → 第14条(3) in Japanese, Art. 14(3) in English; §15(1)① keeps its ①."""
+    match = _CLAUSE.match(ref or "")
+    if not match:
+        return ref
+    article, paragraphs, item = match.group(1), match.group(2), match.group(3) or ""
+    lang = lang or current_language()
+    if lang == "ja":
+        return f"第{article}条{paragraphs}{item}"
+    return f"Art. {article}{paragraphs}{item}"
+
+
+def clauses(refs, lang: str | None = None) -> Markup | str:
+    sep = "、" if (lang or current_language()) == "ja" else ", "
+    return sep.join(clause(r, lang) for r in refs)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
+    app.add_template_filter(jdate, "jdate")
+    app.add_template_filter(jdatetime, "jdatetime")
+    app.add_template_filter(yen, "yen")
+    app.add_template_filter(clause, "clause")
+    app.add_template_filter(clauses, "clauses")
+    app.jinja_env.globals["current_language"] = current_language

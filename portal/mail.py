@@ -1,0 +1,192 @@
+"""The outbox: mail is written to a table in the same transaction as the change that causes
+it, and `flask portal mail` delivers it over SMTP with retries.
+
+`queue_mail` renders a template in the recipient's language and adds one `OutboxMail` row;
+nothing is sent until the transaction commits, so a rolled-back change sends nothing, and a
+mail server that is down loses nothing: delivery is retried with a growing back-off until
+`MAIL_MAX_ATTEMPTS`. A recipient the server rejects outright is marked `rejected` (no retry).
+Without `MAIL_URL` mail stays in the outbox and staff can read it in the console.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.clock import now_utc
+from portal.extensions import db
+
+STATUSES = ("pending", "sent", "failed", "rejected")
+
+
+class OutboxMail(db.Model):
+    __tablename__ = "outbox_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(50), index=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'rejected')", name="status"),
+        sa.Index("ix_outbox_mails_due", "status", "next_attempt_at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<OutboxMail id={self.id} kind={self.kind!r} status={self.status!r}>"
+
+
+def queue_mail(
+    kind: str,
+    to_address: str,
+    template: str,
+    *,
+    locale: str | None = None,
+    organization_id: int | None = None,
+    **context,
+) -> OutboxMail:
+    """Render `email/<template>.txt` in `locale` (default Japanese) and add it to the outbox.
+
+    The template's first line is the subject; the rest is the body. The caller's transaction
+    decides whether the mail exists at all.
+    """
+    with force_locale(locale or "ja"):
+        text = render_template(f"email/{template}.txt", **context)
+    subject, _, body = text.lstrip().partition("\n")
+    mail = OutboxMail(
+        kind=kind,
+        to_address=to_address,
+        subject=subject.strip()[:300],
+        body=body.strip() + "\n",
+        organization_id=organization_id,
+    )
+    db.session.add(mail)
+    return mail
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4, … minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+    """A MIME message; non-ASCII subjects are RFC 2047 encoded, bodies UTF-8."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = mail.to_address
+    msg["Subject"] = mail.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="portal.invalid")
+    msg.set_content(mail.body, charset="utf-8")
+    return msg
+
+
+class SMTPSettings:
+    """Parsed MAIL_URL: smtp://[user:password@]host[:port][?starttls=1] or smtps://…"""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps"}:
+            raise ValueError(f"MAIL_URL must start with smtp:// or smtps://, not {parts.scheme}")
+        self.ssl = parts.scheme == "smtps"
+        self.host = parts.hostname or "127.0.0.1"
+        self.port = parts.port or (465 if self.ssl else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        query = parse_qs(parts.query)
+        self.starttls = query.get("starttls", ["0"])[0] in {"1", "true", "yes"}
+
+    def connect(self, timeout: int) -> smtplib.SMTP:
+        if self.ssl:
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            conn = smtplib.SMTP(self.host, self.port, timeout=timeout)
+            if self.starttls:
+                conn.starttls(context=ssl.create_default_context())
+        if self.username:
+            conn.login(self.username, self.password or "")
+        return conn
+
+
+def deliver_pending(limit: int = 500) -> dict[str, int]:
+    """Send due outbox mail; commit after each message. Returns counts per outcome.
+
+    Connection problems leave every due mail pending with a later `next_attempt_at`; a
+    recipient refused by the server is marked `rejected`; after MAIL_MAX_ATTEMPTS tries a
+    mail is `failed`. Without MAIL_URL nothing is sent.
+    """
+    cfg = current_app.config
+    counts = {"sent": 0, "retry": 0, "failed": 0, "rejected": 0}
+    if not cfg.get("MAIL_URL"):
+        return counts
+    settings = SMTPSettings(cfg["MAIL_URL"])
+    due = db.session.scalars(
+        sa.select(OutboxMail)
+        .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now_utc())
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    ).all()
+    if not due:
+        return counts
+    try:
+        conn = settings.connect(cfg["MAIL_TIMEOUT_SECONDS"])
+    except (OSError, smtplib.SMTPException) as exc:
+        for mail in due:
+            _retry_later(mail, f"connect: {exc}", counts)
+        db.session.commit()
+        return counts
+    try:
+        for mail in due:
+            try:
+                conn.send_message(build_message(mail, cfg["MAIL_FROM"]))
+            except smtplib.SMTPRecipientsRefused as exc:
+                mail.attempts += 1
+                mail.status = "rejected"
+                mail.last_error = str(exc)[:500]
+                counts["rejected"] += 1
+            except (OSError, smtplib.SMTPException) as exc:
+                _retry_later(mail, str(exc), counts)
+            else:
+                mail.attempts += 1
+                mail.status = "sent"
+                mail.sent_at = now_utc()
+                mail.last_error = ""
+                counts["sent"] += 1
+            db.session.commit()
+    finally:
+        try:
+            conn.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return counts
+
+
+def _retry_later(mail: OutboxMail, error: str, counts: dict[str, int]) -> None:
+    mail.attempts += 1
+    mail.last_error = error[:500]
+    if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = "failed"
+        counts["failed"] += 1
+    else:
+        mail.next_attempt_at = now_utc() + backoff(mail.attempts)
+        counts["retry"] += 1

@@ -1,0 +1,61 @@
+"""Customer home page, language switch and public information pages."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.extensions import db
+from portal.i18n import LANG_COOKIE
+from portal.main import bp
+from portal.security import is_safe_next
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    if current_user.is_staff:
+        return redirect(url_for("staff.home"))
+    return render_template("main/home.html", organization=current_user.organization)
+
+
+@bp.route("/language/<code>")
+def language(code: str):
+    """Remember the chosen language (cookie, and the user's profile when signed in)."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    target = request.args.get("next", "")
+    response = redirect(target if is_safe_next(target) else url_for("main.home"))
+    response.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["HTTPS"],
+        httponly=True,
+    )
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return response
+
+
+@bp.route("/terms")
+def terms():
+    return render_template("main/terms.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/environment")
+def environment():
+    return render_template("main/environment.html")
+
+
+@bp.route("/system-information")
+@login_required
+def system_information():
+    return render_template("main/system_information.html")

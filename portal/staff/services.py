@@ -1,0 +1,50 @@
+"""Read models for the staff console: counts and lists across organizations."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Organization, User
+from portal.extensions import db
+from portal.mail import OutboxMail
+
+
+def dashboard_counts() -> dict[str, int]:
+    """Figures for the console's home page, one query each."""
+    return {
+        "organizations": db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0,
+        "users": db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.is_staff.is_(False))
+        )
+        or 0,
+        "mail_pending": db.session.scalar(
+            sa.select(sa.func.count(OutboxMail.id)).where(OutboxMail.status == "pending")
+        )
+        or 0,
+        "mail_problem": db.session.scalar(
+            sa.select(sa.func.count(OutboxMail.id)).where(
+                OutboxMail.status.in_(("failed", "rejected"))
+            )
+        )
+        or 0,
+    }
+
+
+def organizations_page(page: int, per_page: int = 50):
+    """Organizations with their user counts (one query, whatever the page size)."""
+    user_count = (
+        sa.select(sa.func.count(User.id))
+        .where(User.organization_id == Organization.id)
+        .correlate(Organization)
+        .scalar_subquery()
+    )
+    stmt = sa.select(Organization, user_count.label("user_count")).order_by(Organization.id)
+    total = db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def outbox_page(status: str | None, page: int, per_page: int = 50):
+    stmt = sa.select(OutboxMail).order_by(OutboxMail.id.desc())
+    if status:
+        stmt = stmt.where(OutboxMail.status == status)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

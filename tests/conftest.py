@@ -1,0 +1,157 @@
+"""Shared fixtures: one migrated database per test session, emptied after every test.
+
+The database is SQLite in a temporary file, or PostgreSQL when PORTAL_TEST_DATABASE_URL is
+set (CI runs the suite on both). The schema is built by running every Alembic migration,
+never by `create_all()`, so the tests exercise the migrations the portal ships.
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from portal import clock, create_app
+from portal.extensions import db as _db
+from portal.extensions import limiter
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
+
+
+def reset_schema(engine: sa.Engine) -> None:
+    """Drop every table (and Alembic's version table) so migrations start from nothing."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        meta = sa.MetaData()
+        meta.reflect(engine)
+        meta.drop_all(engine)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own thread, hence their own application
+    context, as in production. (Flask reuses an already pushed app context for a test
+    request, which would share `g`, the database session and the signed-in user between
+    requests.) The test's own session is committed before and expired after each request,
+    so the test sees what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        outcome: dict = {}
+
+        def run():
+            try:
+                outcome["response"] = FlaskClient.open(self, *args, **kwargs)
+            except BaseException as exc:  # re-raised in the test's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join()
+        if has_app_context():
+            _db.session.expire_all()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    url = _database_url(tmp_path_factory)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BASE_URL="http://portal.test",
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        reset_schema(_db.engine)
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app):
+    """The app, with an application context pushed; every table is emptied afterwards."""
+    ctx = _app.app_context()
+    ctx.push()
+    try:
+        yield _app
+    finally:
+        _db.session.remove()
+        ctx.pop()
+        clock.set_frozen(None)
+        limiter.reset()
+        _empty_tables(_app)
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the test database: make.org(), make.user(org), make.staff()."""
+    return factories
+
+
+class AuthActions:
+    """Sign in and out through the real form (flaskr's `auth` helper)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path: str = "/sign-in") -> str:
+        import re
+
+        html = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+            r'name="csrf_token" value="([^"]+)"', html
+        )
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def sign_in(self, login_id: str, password: str = factories.PASSWORD, **extra):
+        data = {"login_id": login_id, "password": password, "csrf_token": self.csrf_token()}
+        data.update(extra)
+        return self.client.post("/sign-in", data=data)
+
+    def sign_out(self):
+        token = self.csrf_token("/account")
+        return self.client.post("/sign-out", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
