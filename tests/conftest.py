@@ -6,7 +6,10 @@ never by `create_all()`, so the tests exercise the migrations the portal ships.
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import os
+import socket
 import threading
 
 import pytest
@@ -155,3 +158,45 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class Recorder:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("reject"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on loopback; MAIL_URL points at it during the test.
+    Yields the recorder: `.messages` is a list of (recipients, EmailMessage). Recipients
+    starting with "reject" are refused with 550."""
+    from aiosmtpd.controller import Controller
+
+    recorder = Recorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    try:
+        yield recorder
+    finally:
+        app.config["MAIL_URL"] = ""
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -3,10 +3,6 @@ server on loopback (aiosmtpd), with Japanese subjects encoded; a server that is 
 nothing, and a recipient the server refuses is marked rejected."""
 from __future__ import annotations
 
-import email
-import email.header
-import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
@@ -14,43 +10,7 @@ import sqlalchemy as sa
 
 from portal import clock
 from portal.mail import OutboxMail, backoff, deliver_pending, queue_mail
-
-
-class Recorder:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("reject"):
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
-        )
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    recorder = Recorder()
-    port = _free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield recorder, f"smtp://127.0.0.1:{port}"
-    finally:
-        controller.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port
 
 
 def _queue_test_mail(db, to="taro@example.co.jp"):
@@ -63,14 +23,9 @@ def _queue_test_mail(db, to="taro@example.co.jp"):
 
 
 def test_japanese_mail_is_delivered_and_decodes(app, db, smtp):
-    recorder, url = smtp
-    app.config["MAIL_URL"] = url
-    try:
-        mail = _queue_test_mail(db)
-        assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0, "rejected": 0}
-    finally:
-        app.config["MAIL_URL"] = ""
-    rcpts, msg = recorder.messages[0]
+    mail = _queue_test_mail(db)
+    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0, "rejected": 0}
+    rcpts, msg = smtp.messages[0]
     assert rcpts == ["taro@example.co.jp"]
     assert msg["Subject"] == "【カスタマーポータル】テストメール"
     body = msg.get_content()
@@ -88,32 +43,24 @@ def test_a_rolled_back_change_sends_nothing(app, db):
 
 
 def test_server_down_loses_nothing_and_a_later_run_delivers(app, db, smtp):
-    recorder, url = smtp
+    url = app.config["MAIL_URL"]
     mail = _queue_test_mail(db)
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nothing listens there
-    try:
-        assert deliver_pending()["retry"] == 1
-        db.session.refresh(mail)
-        assert mail.status == "pending" and mail.attempts == 1 and mail.last_error
-        # Not due yet: the back-off holds it back even when the server is up again.
-        app.config["MAIL_URL"] = url
-        assert deliver_pending()["sent"] == 0
-        clock.set_frozen(clock.now_utc() + backoff(1) + timedelta(seconds=1))
-        assert deliver_pending()["sent"] == 1
-    finally:
-        app.config["MAIL_URL"] = ""
-    assert len(recorder.messages) == 1
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
+    assert deliver_pending()["retry"] == 1
+    db.session.refresh(mail)
+    assert mail.status == "pending" and mail.attempts == 1 and mail.last_error
+    # Not due yet: the back-off holds it back even when the server is up again.
+    app.config["MAIL_URL"] = url
+    assert deliver_pending()["sent"] == 0
+    clock.set_frozen(clock.now_utc() + backoff(1) + timedelta(seconds=1))
+    assert deliver_pending()["sent"] == 1
+    assert len(smtp.messages) == 1
 
 
 def test_refused_recipient_is_marked_rejected_and_others_still_go(app, db, smtp):
-    recorder, url = smtp
     bad = _queue_test_mail(db, to="reject-me@example.co.jp")
     good = _queue_test_mail(db, to="ok@example.co.jp")
-    app.config["MAIL_URL"] = url
-    try:
-        counts = deliver_pending()
-    finally:
-        app.config["MAIL_URL"] = ""
+    counts = deliver_pending()
     assert counts["rejected"] == 1 and counts["sent"] == 1
     db.session.refresh(bad)
     db.session.refresh(good)
@@ -123,7 +70,7 @@ def test_refused_recipient_is_marked_rejected_and_others_still_go(app, db, smtp)
 
 def test_gives_up_after_max_attempts(app, db):
     mail = _queue_test_mail(db)
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{_free_port()}"
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"
     try:
         for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
             clock.set_frozen(clock.now_utc() + timedelta(hours=7))
