@@ -48,3 +48,7 @@ mail: $(VENV)/.runtime
 
 clean-venv:
 	rm -rf $(VENV)
+
+## bench: large data set, portal vs bare Flask app under load (see bench/run.py).
+bench: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/run.py
