@@ -29,6 +29,15 @@ class Organization(db.Model):
     name_kana: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Admins can require two-factor sign-in for everyone in the organization (SPEC §3.6).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The corporate name above and the representative change only through a request staff
+    # approve (§7(2)); the contact fields below change at once. Both are kept in history.
+    representative_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    prefecture: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    phone: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
 
@@ -58,6 +67,15 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_sign_in_at: Mapped[datetime | None]
+    # Set by an admin's "force a password reset" and by a misuse report (§7(4)): the
+    # password no longer signs in until it is replaced through a reset link.
+    password_reset_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    password_changed_at: Mapped[datetime | None]
+    # TOTP two-factor sign-in: the secret (base32) once set up, and the last accepted time
+    # step, so the same code is never accepted twice (pyotp's verify() would).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     organization: Mapped[Organization | None] = relationship(back_populates="users")
 
@@ -78,6 +96,10 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return not self.is_staff and self.role == ROLE_ADMIN
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def __repr__(self) -> str:
         return f"<User id={self.id} login_id={self.login_id!r}>"
@@ -118,5 +140,255 @@ class AuditEvent(db.Model):
     user_agent: Mapped[str] = mapped_column(sa.String(500), default="")
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
+    __table_args__ = (
+        # The sign-in delay counts recent failures per login ID (portal.accounts.lockout).
+        sa.Index("ix_audit_events_login_id_occurred_at", "login_id", "occurred_at"),
+    )
+
     def __repr__(self) -> str:
         return f"<AuditEvent id={self.id} event={self.event!r}>"
+
+
+class Invitation(db.Model):
+    """An invitation by email to join an organization (single use, 7 days).
+
+    Only the SHA-256 of the link's token is stored. One pending invitation per address and
+    organization; a resend cancels the old one and creates a new row with a new link.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    login_id: Mapped[str | None] = mapped_column(sa.String(64))
+    role: Mapped[str] = mapped_column(sa.String(10), default=ROLE_USER)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    organization: Mapped[Organization] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'user')", name="role"),
+        sa.CheckConstraint("accepted_at IS NULL OR cancelled_at IS NULL", name="accepted_or_cancelled"),
+        sa.Index(
+            "uq_invitations_pending_email",
+            "organization_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("accepted_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=sa.text("accepted_at IS NULL AND cancelled_at IS NULL"),
+        ),
+    )
+
+    def status(self, now: datetime) -> str:
+        """pending, expired, accepted or cancelled at `now`."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if now >= self.expires_at:
+            return "expired"
+        return "pending"
+
+    def __repr__(self) -> str:
+        return f"<Invitation id={self.id} email={self.email!r}>"
+
+
+class PasswordReset(db.Model):
+    """A password reset link (single use, 1 hour); only the token's hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    reason: Mapped[str] = mapped_column(sa.String(20), default="requested")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class EmailChange(db.Model):
+    """A new email address waiting for confirmation by a link sent to it (24 hours)."""
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    new_email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time two-factor recovery code; stored as SHA-256 (the codes are random)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash"),)
+
+
+MISUSE_STATUSES = ("received", "investigating", "resolved")
+
+
+class MisuseReport(db.Model):
+    """A report that account information is being misused (§7(4)).
+
+    `submitted_at` is the notification time of §7(4). A report from the signed-in portal
+    names accounts of the reporter's organization and contains them at once; a report from
+    the public page (someone locked out) carries what the reporter typed until staff verify
+    it and attach the organization and accounts.
+    """
+
+    __tablename__ = "misuse_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(10))
+    reported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    status: Mapped[str] = mapped_column(sa.String(15), default="received")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    contained: Mapped[bool] = mapped_column(default=False)
+    # Public reports: what the reporter typed (staff verify it).
+    claimed_login_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    claimed_organization: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    resolved_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization | None] = relationship()
+    reported_by: Mapped[User | None] = relationship()
+    accounts: Mapped[list[MisuseReportAccount]] = relationship(
+        back_populates="report", order_by="MisuseReportAccount.id"
+    )
+    notes: Mapped[list[MisuseReportNote]] = relationship(
+        back_populates="report", order_by="MisuseReportNote.id"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("source IN ('own', 'admin', 'public')", name="source"),
+        sa.CheckConstraint(
+            "status IN ('received', 'investigating', 'resolved')", name="status"
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<MisuseReport id={self.id} status={self.status!r}>"
+
+
+class MisuseReportAccount(db.Model):
+    """One account named in a misuse report. An account is in at most one open report."""
+
+    __tablename__ = "misuse_report_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("misuse_reports.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    is_open: Mapped[bool] = mapped_column(default=True)
+
+    report: Mapped[MisuseReport] = relationship(back_populates="accounts")
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.Index(
+            "uq_misuse_report_accounts_open_user",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("is_open"),
+            postgresql_where=sa.text("is_open"),
+        ),
+    )
+
+
+class MisuseReportNote(db.Model):
+    """A staff note on a report (visible to the customer's admins), or a status change."""
+
+    __tablename__ = "misuse_report_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("misuse_reports.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    status: Mapped[str | None] = mapped_column(sa.String(15))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+
+    report: Mapped[MisuseReport] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+CONTACT_FIELDS = ("postal_code", "prefecture", "address", "phone")
+IDENTITY_FIELDS = ("name", "name_kana", "representative_name")
+
+
+class OrganizationChangeRequest(db.Model):
+    """A request to change the corporate name or the representative (§7(2)): the position
+    under the contract cannot pass to someone else without the provider's written consent,
+    so staff approve or reject it. One pending request per organization."""
+
+    __tablename__ = "organization_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=now_utc)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_kana: Mapped[str] = mapped_column(sa.String(200))
+    representative_name: Mapped[str] = mapped_column(sa.String(100))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organization: Mapped[Organization] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+        sa.Index(
+            "uq_organization_change_requests_pending",
+            "organization_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+    )
+
+
+class OrganizationHistory(db.Model):
+    """One changed field of an organization's details: who, when, old and new value."""
+
+    __tablename__ = "organization_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=now_utc)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(sa.String(30))
+    old_value: Mapped[str] = mapped_column(sa.String(300), default="")
+    new_value: Mapped[str] = mapped_column(sa.String(300), default="")
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization_change_requests.id"))
+
+    changed_by: Mapped[User | None] = relationship()

@@ -21,9 +21,13 @@ SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class AccountError(Exception):
-    def __init__(self, code: str):
+    """A refusal the page shows: `code` maps to a translated message, `clause` (e.g.
+    "§31(5)") is the terms clause behind it, when there is one."""
+
+    def __init__(self, code: str, clause: str | None = None):
         super().__init__(code)
         self.code = code
+        self.clause = clause
 
 
 @dataclass(frozen=True)
@@ -61,29 +65,59 @@ def record_event(
     return audit
 
 
-def authenticate(login_id: str, password: str, client: ClientInfo) -> User | None:
-    """Check a login ID and password. Returns the user, or None for any failure.
+@dataclass
+class SignInResult:
+    """The outcome of checking a login ID and password: `user` when they are right and the
+    account may sign in; otherwise `reason` (failure, throttled, reset_required) and, when
+    throttled, `retry_at`."""
 
-    Unknown IDs, wrong passwords, inactive and locked accounts all return None after the
-    same amount of hashing work, so the answer tells an attacker nothing. The failure is
-    audited with the login ID that was tried.
+    user: User | None = None
+    reason: str = "failure"
+    retry_at: object = None
+
+
+def check_sign_in(login_id: str, password: str, client: ClientInfo) -> SignInResult:
+    """Check a login ID and password, with the growing delay of `portal.accounts.lockout`.
+
+    Unknown IDs, wrong passwords, inactive and locked accounts all give reason "failure"
+    after the same amount of hashing work, so the answer tells an attacker nothing. While a
+    login ID is throttled the password is not checked at all. A right password on an account
+    that must reset it gives "reset_required". Failures are audited with the ID tried.
     """
+    from portal.accounts import lockout
+
+    now = now_utc()
+    wait_until = lockout.retry_at(login_id, now)
+    if wait_until is not None:
+        record_event("sign_in_throttled", client, login_id=login_id)
+        return SignInResult(reason="throttled", retry_at=wait_until)
     user = db.session.scalar(sa.select(User).where(User.login_id == login_id))
     if user is None:
         dummy_verify(password)
         record_event("sign_in_failed", client, login_id=login_id, reason="unknown_login_id")
-        return None
+        db.session.flush()
+        return SignInResult()
     if not verify_password(user.password_hash, password):
         record_event("sign_in_failed", client, user=user, reason="wrong_password")
-        return None
+        db.session.flush()
+        lockout.after_failure(user, user.login_id, now, ip_address=client.ip_address)
+        return SignInResult()
     if not user.is_active:
         record_event(
             "sign_in_failed", client, user=user, reason="locked" if user.locked else "inactive"
         )
-        return None
+        return SignInResult()
+    if user.password_reset_required:
+        record_event("sign_in_failed", client, user=user, reason="reset_required")
+        return SignInResult(reason="reset_required")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user
+    return SignInResult(user=user, reason="")
+
+
+def authenticate(login_id: str, password: str, client: ClientInfo) -> User | None:
+    """The user for a right login ID and password that may sign in, else None."""
+    return check_sign_in(login_id, password, client).user
 
 
 def start_session(user: User, client: ClientInfo) -> str:
@@ -191,3 +225,82 @@ def organization_users(organization_id: int, *, page: int = 1, per_page: int = 5
         per_page=per_page,
         error_out=False,
     )
+
+
+def search_organization_users(organization_id: int, *, q: str = "", page: int = 1, per_page: int = 50):
+    """Users of one organization whose name, login ID or email contains `q`, paginated."""
+    stmt = sa.select(User).where(User.organization_id == organization_id)
+    q = q.strip()[:100]
+    if q:
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(User.name).like(pattern, escape="\\"),
+                sa.func.lower(User.login_id).like(pattern, escape="\\"),
+                sa.func.lower(User.email).like(pattern, escape="\\"),
+            )
+        )
+    return db.paginate(stmt.order_by(User.login_id), page=page, per_page=per_page, error_out=False)
+
+
+def _lock_organization(organization_id: int) -> None:
+    # Serialises admin changes within one organization (PostgreSQL row lock), so two admins
+    # demoting each other at the same moment cannot leave the organization without one.
+    db.session.execute(
+        sa.select(Organization.id).where(Organization.id == organization_id).with_for_update()
+    )
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(
+            User.organization_id == user.organization_id,
+            User.id != user.id,
+            User.role == "admin",
+            User.active.is_(True),
+            User.locked.is_(False),
+        )
+    ) or 0
+
+
+def change_role(user: User, role: str, *, by: User, client: ClientInfo) -> None:
+    """Make `user` an admin or a user; the organization keeps at least one active admin."""
+    from portal.accounts.models import ROLES
+
+    if role not in ROLES:
+        raise AccountError("invalid_role")
+    if role == user.role:
+        return
+    _lock_organization(user.organization_id)
+    if user.role == "admin" and _other_active_admins(user) == 0:
+        raise AccountError("last_admin")
+    old, user.role = user.role, role
+    record_event("role_changed", client, user=user, by_user_id=by.id, old=old, new=role)
+
+
+def deactivate_user(user: User, *, by: User, client: ClientInfo) -> None:
+    """Deactivate `user`: sign-in stops and every session ends (not the last admin)."""
+    if user.id == by.id:
+        raise AccountError("self_deactivate")
+    _lock_organization(user.organization_id)
+    if user.role == "admin" and _other_active_admins(user) == 0:
+        raise AccountError("last_admin")
+    user.active = False
+    end_all_sessions(user, "deactivated")
+    record_event("user_deactivated", client, user=user, by_user_id=by.id)
+
+
+def reactivate_user(user: User, *, by: User, client: ClientInfo) -> None:
+    """Reactivate a deactivated user; counts against the users quota (§9(1))."""
+    if user.active:
+        return
+    from portal.contracts.quotas import check_quota
+
+    check_quota(user.organization_id, "users", adding=1)
+    user.active = True
+    record_event("user_reactivated", client, user=user, by_user_id=by.id)
+
+
+def set_require_two_factor(organization: Organization, required: bool, *, by: User, client: ClientInfo) -> None:
+    organization.require_two_factor = required
+    record_event("two_factor_requirement_changed", client, user=by, required=required)

@@ -1,0 +1,52 @@
+"""The Japanese-translatable text for every AccountError code (views map codes to fields)."""
+from flask_babel import lazy_gettext as _l
+
+ERRORS = {
+    "invalid_role": _l("Choose a role."),
+    "email_taken": _l("A user of your organization already has this email address."),
+    "login_id_taken": _l("This login ID is already in use. Choose another one."),
+    "login_id_required": _l("Choose a login ID."),
+    "invitation_not_pending": _l("This invitation is no longer pending."),
+    "invitation_just_sent": _l("This invitation was just sent."),
+    "invitation_expired": _l("This invitation link has expired."),
+    "invitation_used": _l("This invitation link has already been used."),
+    "invitation_cancelled": _l("This invitation link was cancelled or replaced by a newer one."),
+    "terms_not_accepted": _l("Please accept the terms of use to create your account."),
+    "residence_required": _l(
+        "IMAGE WORKS PRus is provided only to customers in Japan (Art. 31(5)). Without the "
+        "declaration of residence in Japan the account cannot be created."
+    ),
+    "password_too_short": _l("Use at least 12 characters."),
+    "password_too_long": _l("Use at most 256 characters."),
+    "password_common": _l("This password is too common. Choose a less predictable one."),
+    "password_weak": _l(
+        "This password is too easy to guess. Use a longer phrase of unrelated words, or mix "
+        "in numbers and symbols, and avoid your name and login ID."
+    ),
+    "password_mismatch": _l("The two passwords do not match."),
+    "wrong_password": _l("The current password is not correct."),
+    "last_admin": _l(
+        "Your organization must keep at least one active administrator. Make another user an "
+        "administrator first."
+    ),
+    "self_deactivate": _l("You cannot deactivate your own account."),
+    "not_in_organization": _l("This account does not belong to your organization."),
+    "already_reported": _l("This account is already named in an open misuse report."),
+    "no_accounts": _l("Choose at least one account."),
+    "totp_invalid": _l("The code is not correct or has already been used. Enter the current code."),
+    "totp_not_enabled": _l("Two-factor sign-in is not set up."),
+    "reset_invalid": _l("This password reset link is not valid."),
+    "reset_expired": _l("This password reset link has expired. Please request a new one."),
+    "reset_used": _l("This password reset link has already been used."),
+    "email_change_invalid": _l("This confirmation link is not valid or has expired."),
+    "not_locked": _l("This account is not locked."),
+    "invalid_status": _l("Choose a valid status."),
+    "report_resolved": _l("This report is already resolved."),
+    "identity_unchanged": _l("Nothing was changed. Enter the new corporate name or representative."),
+    "identity_pending": _l("A change request is already waiting for the provider's decision."),
+    "request_decided": _l("This request has already been decided."),
+}
+
+
+def error_text(code: str) -> str:
+    return str(ERRORS.get(code, code))

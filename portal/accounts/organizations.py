@@ -1,0 +1,112 @@
+"""The organization's details (§7(2)): contact fields change at once; the corporate name
+and the representative change only through a request that staff approve, because the
+position under the contract may not pass to another party without the provider's written
+consent. Every change is kept in `OrganizationHistory`.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.accounts.models import (
+    CONTACT_FIELDS,
+    IDENTITY_FIELDS,
+    Organization,
+    OrganizationChangeRequest,
+    OrganizationHistory,
+    User,
+)
+from portal.accounts.services import AccountError, ClientInfo, record_event
+from portal.clock import now_utc
+from portal.extensions import db
+from portal.mail import queue_mail
+
+CLAUSE = "§7(2)"
+
+
+def _record(org: Organization, field: str, old: str, new: str, *, by: User | None,
+            request: OrganizationChangeRequest | None = None) -> None:
+    db.session.add(OrganizationHistory(
+        organization_id=org.id, changed_at=now_utc(), changed_by_id=by.id if by else None,
+        field=field, old_value=(old or "")[:300], new_value=(new or "")[:300],
+        request_id=request.id if request else None,
+    ))
+
+
+def update_contact(org: Organization, values: dict[str, str], *, by: User, client: ClientInfo) -> list[str]:
+    """Change the contact fields at once; returns the names of the fields that changed."""
+    changed = []
+    for field in CONTACT_FIELDS:
+        new = (values.get(field) or "").strip()
+        old = getattr(org, field)
+        if new != old:
+            setattr(org, field, new)
+            _record(org, field, old, new, by=by)
+            changed.append(field)
+    if changed:
+        record_event("organization_contact_changed", client, user=by, fields=changed)
+    return changed
+
+
+def pending_request(org: Organization) -> OrganizationChangeRequest | None:
+    return db.session.scalar(sa.select(OrganizationChangeRequest).where(
+        OrganizationChangeRequest.organization_id == org.id, OrganizationChangeRequest.status == "pending"))
+
+
+def request_identity_change(org: Organization, *, name: str, name_kana: str, representative_name: str,
+                            reason: str, by: User, client: ClientInfo) -> OrganizationChangeRequest:
+    """Ask staff to change the corporate name and/or the representative (§7(2)).
+
+    Errors (AccountError): identity_unchanged (nothing differs), identity_pending (a request
+    is already waiting; also a partial unique index)."""
+    values = {"name": name.strip(), "name_kana": name_kana.strip(), "representative_name": representative_name.strip()}
+    if all(values[f] == getattr(org, f) for f in IDENTITY_FIELDS):
+        raise AccountError("identity_unchanged", CLAUSE)
+    if pending_request(org) is not None:
+        raise AccountError("identity_pending", CLAUSE)
+    req = OrganizationChangeRequest(organization_id=org.id, requested_by_id=by.id, submitted_at=now_utc(),
+                                    reason=reason.strip()[:2000], **values)
+    db.session.add(req)
+    db.session.flush()
+    for staff in db.session.scalars(sa.select(User).where(User.is_staff.is_(True), User.active.is_(True))):
+        queue_mail("organization_change_staff", staff.email, "organization_change_staff",
+                   locale=staff.locale or "ja", organization=org, request=req)
+    record_event("organization_change_requested", client, user=by, request_id=req.id)
+    return req
+
+
+def decide(req: OrganizationChangeRequest, *, approve: bool, note: str, by: User, client: ClientInfo) -> None:
+    """Staff approve (the new values take effect, history kept) or reject with a note."""
+    if req.status != "pending":
+        raise AccountError("request_decided", CLAUSE)
+    req.status = "approved" if approve else "rejected"
+    req.decided_by_id = by.id
+    req.decided_at = now_utc()
+    req.decision_note = note.strip()[:2000]
+    org = req.organization
+    if approve:
+        for field in IDENTITY_FIELDS:
+            new, old = getattr(req, field), getattr(org, field)
+            if new != old:
+                setattr(org, field, new)
+                _record(org, field, old, new, by=by, request=req)
+    requester = req.requested_by
+    queue_mail("organization_change_decided", requester.email, "organization_change_decided",
+               locale=requester.locale or "ja", organization_id=org.id, organization=org, request=req)
+    record_event("organization_change_decided", client, user=None, login_id=by.login_id,
+                 request_id=req.id, approved=approve)
+
+
+def history(org: Organization) -> list[OrganizationHistory]:
+    return list(db.session.scalars(sa.select(OrganizationHistory).where(
+        OrganizationHistory.organization_id == org.id).order_by(OrganizationHistory.changed_at.desc(),
+                                                                OrganizationHistory.id.desc())))
+
+
+def requests(org: Organization) -> list[OrganizationChangeRequest]:
+    return list(db.session.scalars(sa.select(OrganizationChangeRequest).where(
+        OrganizationChangeRequest.organization_id == org.id).order_by(OrganizationChangeRequest.id.desc())))
+
+
+def staff_queue() -> list[OrganizationChangeRequest]:
+    return list(db.session.scalars(sa.select(OrganizationChangeRequest).order_by(
+        (OrganizationChangeRequest.status == "pending").desc(), OrganizationChangeRequest.submitted_at.desc()).limit(200)))
