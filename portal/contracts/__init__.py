@@ -1,0 +1,13 @@
+"""Contracts and the price list (価格表): services, plans with their quotas, and each
+organization's contracts (SPEC §3.2; terms §5(4)(5), §9(1), §31(2)(5)).
+
+`models` holds the tables, `services` the one way contracts are added (the Japan-only check of
+IMAGE WORKS PRus, §31(5), runs there for every path) and the dates a contract page shows,
+`quotas` the §9(1) quota check other areas call, `views` the customer admins' contracts page
+and `staff_views` the price list editor under /staff.
+"""
+from flask import Blueprint
+
+bp = Blueprint("contracts", __name__)
+
+from portal.contracts import views  # noqa: E402,F401

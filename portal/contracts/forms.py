@@ -1,0 +1,77 @@
+"""Staff forms of the price list (価格表)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+GB = 10**9
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PlanForm(FlaskForm):
+    code = StringField(
+        _l("Plan code"),
+        validators=[DataRequired(message=_l("Enter the plan code.")),
+                    Length(max=40, message=_l("Enter at most %(max)d characters.")),
+                    Regexp(r"^[a-z0-9_-]+$", message=_l("Use lower-case letters, digits, - and _."))],
+    )
+    name = StringField(_l("Plan name"), validators=[
+        DataRequired(message=_l("Enter the plan name.")),
+        Length(max=100, message=_l("Enter at most %(max)d characters."))])
+    monthly_fee = IntegerField(_l("Monthly fee (yen, tax excluded)"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=0, max=100_000_000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    minimum_months = IntegerField(_l("Minimum months"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=1, max=120, message=_l("Enter a number from %(min)s to %(max)s."))])
+    billing_periods = MultiCheckboxField(
+        _l("Allowed billing periods (months)"),
+        choices=_choices([("1", "1"), ("3", "3"), ("6", "6"), ("12", "12")]),
+        validators=[DataRequired(message=_l("Choose at least one billing period."))],
+    )
+    max_users = IntegerField(_l("Users (quota)"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=0, max=1_000_000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    max_storage_gb = IntegerField(_l("Storage (GB, quota)"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=0, max=1_000_000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    max_active_guest_links = IntegerField(_l("Active guest links (quota)"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=0, max=1_000_000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    active = BooleanField(_l("On sale (shown on the application form)"), default=True)
+    submit = SubmitField(_l("Save the plan"))
+
+    def values(self) -> dict:
+        return {
+            "code": self.code.data.strip(),
+            "name": self.name.data.strip(),
+            "monthly_fee": self.monthly_fee.data,
+            "minimum_months": self.minimum_months.data,
+            "billing_periods": [int(p) for p in self.billing_periods.data],
+            "max_users": self.max_users.data,
+            "max_storage_bytes": self.max_storage_gb.data * GB,
+            "max_active_guest_links": self.max_active_guest_links.data,
+            "active": bool(self.active.data),
+        }
+
+    @classmethod
+    def from_plan(cls, plan) -> PlanForm:
+        return cls(
+            code=plan.code, name=plan.name, monthly_fee=plan.monthly_fee,
+            minimum_months=plan.minimum_months,
+            billing_periods=[str(p) for p in plan.allowed_billing_periods],
+            max_users=plan.max_users, max_storage_gb=plan.max_storage_bytes // GB,
+            max_active_guest_links=plan.max_active_guest_links, active=plan.active,
+        )

@@ -1,0 +1,272 @@
+"""Contracts and the price list: the one way a contract is added, and what a contract page shows.
+
+`add_contract` is used by every path that creates a contract (approval of an application,
+staff adding one later): it checks the plan, the billing period and, for IMAGE WORKS PRus,
+the Japan-only rule (§31(5)) through `rules.residency`. `contract_schedule` turns a contract
+into the dates of §5(5)/§31(2) with their clauses. Services add and flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.contracts.models import (
+    BILLING_PERIODS, CHANNELS, LIVE_STATUSES, SERVICE_PRUS, Contract, Plan, Service,
+)
+from portal.extensions import db
+from portal.rules import RuleError, periods, renewal, residency
+
+TRIAL_DAYS = 30
+"""A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
+
+
+class ContractError(Exception):
+    """A contract the terms or the price list refuse. `code` for the view, `clause` cited,
+    `reasons` (Japanese, for §31(5)) when the Japan-only check failed."""
+
+    def __init__(self, code: str, clause: str = "", reasons: list[str] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.clause = clause
+        self.reasons = reasons or []
+
+
+@dataclass(frozen=True)
+class Residency:
+    """The facts §31(5) looks at: country (ISO code), postal code, prefecture, phone."""
+
+    country: str
+    postal_code: str
+    prefecture: str
+    phone: str
+
+
+def prus_refusals(facts: Residency) -> list[str]:
+    """Why IMAGE WORKS PRus cannot be provided at this address ([] when it can). §31(5)."""
+    return residency.check_japan_address(
+        facts.postal_code, facts.prefecture, facts.phone, country=facts.country
+    )
+
+
+def check_service_allowed(service: Service, facts: Residency | None) -> None:
+    """Refuse a Japan-only service (IMAGE WORKS PRus) outside Japan.
+
+    Errors: ContractError("japan_only", "§31(5)", reasons) when the country is not Japan, the
+    postal code does not exist in the prefecture or the phone is not Japanese; also when no
+    address is known at all. Clause: §31(5).
+    """
+    if not (service.japan_only or service.code == SERVICE_PRUS):
+        return
+    if facts is None:
+        raise ContractError("japan_only", "§31(5)", ["所在地が登録されていません（第31条(5)）"])
+    reasons = prus_refusals(facts)
+    if reasons:
+        raise ContractError("japan_only", "§31(5)", reasons)
+
+
+def trial_end_date(start: date) -> date:
+    """The last day of a free trial starting on `start` (TRIAL_DAYS days, start = day 1)."""
+    return start + timedelta(days=TRIAL_DAYS - 1)
+
+
+def add_contract(
+    organization_id: int,
+    plan: Plan,
+    *,
+    start_date: date,
+    billing_period_months: int,
+    channel: str = "direct",
+    partner_name: str = "",
+    trial: bool = False,
+    residency_facts: Residency | None = None,
+) -> Contract:
+    """Add a contract for `plan` from `start_date` (起算日, §5(4)); the only way contracts are made.
+
+    Checks: the plan is on sale, the billing period is one the plan allows (§5(5)), a partner
+    is named for the reseller/agent channels (§31(1)(2)), the organization has no live
+    contract for the same service, and the Japan-only rule for PRus (§31(5)).
+    `residency_facts`: the address §31(5) checks; None takes it from the organization's
+    approved application (`organization_residency`).
+    Result: the flushed Contract (status "trial" with its trial end date, or "active").
+    Errors: ContractError with code plan_inactive, billing_period, channel, partner_required,
+    duplicate_service or japan_only.
+    """
+    if not plan.active:
+        raise ContractError("plan_inactive")
+    if billing_period_months not in BILLING_PERIODS or (
+        billing_period_months not in plan.allowed_billing_periods
+    ):
+        raise ContractError("billing_period", "§5(5)")
+    if channel not in CHANNELS:
+        raise ContractError("channel", "§31")
+    partner_name = (partner_name or "").strip()
+    if channel != "direct" and not partner_name:
+        raise ContractError("partner_required", "§31(1)" if channel == "reseller" else "§31(2)")
+    if residency_facts is None:
+        residency_facts = organization_residency(organization_id)
+    check_service_allowed(plan.service, residency_facts)
+    existing = db.session.scalar(
+        sa.select(sa.func.count(Contract.id)).where(
+            Contract.organization_id == organization_id,
+            Contract.service_id == plan.service_id,
+            Contract.status.in_(LIVE_STATUSES),
+        )
+    )
+    if existing:
+        raise ContractError("duplicate_service")
+    contract = Contract(
+        organization_id=organization_id,
+        service_id=plan.service_id,
+        plan=plan,
+        service=plan.service,
+        start_date=start_date,
+        billing_period_months=billing_period_months,
+        channel=channel,
+        partner_name=partner_name if channel != "direct" else "",
+        trial=trial,
+        trial_end_date=trial_end_date(start_date) if trial else None,
+        status="trial" if trial else "active",
+    )
+    db.session.add(contract)
+    db.session.flush()
+    return contract
+
+
+def organization_residency(organization_id: int) -> Residency | None:
+    """The address of the organization's approved application (the applicant information of
+    §1(2)), or None when it has none."""
+    from portal.applications.models import Application
+
+    application = db.session.scalar(
+        sa.select(Application)
+        .where(Application.organization_id == organization_id, Application.status == "approved")
+        .order_by(Application.id.desc())
+        .limit(1)
+    )
+    if application is None:
+        return None
+    return Residency(country=application.country, postal_code=application.postal_code,
+                     prefecture=application.prefecture, phone=application.phone)
+
+
+def has_prus_contract(organization_id: int) -> bool:
+    """Whether the organization has a live IMAGE WORKS PRus contract (then §31(5) applies to
+    its users and guests)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(Contract.id))
+            .join(Service, Service.id == Contract.service_id)
+            .where(
+                Contract.organization_id == organization_id,
+                Contract.status.in_(LIVE_STATUSES),
+                Service.code == SERVICE_PRUS,
+            )
+        )
+    )
+
+
+def organization_contracts(organization_id: int) -> list[Contract]:
+    """The organization's contracts, live ones first, with plan and service (2 queries)."""
+    rows = db.session.scalars(
+        sa.select(Contract)
+        .where(Contract.organization_id == organization_id)
+        .options(selectinload(Contract.plan), selectinload(Contract.service))
+        .order_by(Contract.start_date, Contract.id)
+    ).all()
+    return sorted(rows, key=lambda c: (not c.is_live,))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The dates a contract page shows, each with its clauses.
+
+    For a trial: trial_end (§12(5)) only. Otherwise: minimum_term_end (満了日, §5(5); for
+    agents the end of the first 6-month period, §31(2)), the current term, renews_on (the
+    next renewal), notice_deadline (the last day notice stops that renewal; for agents the
+    last day to file the renewal application), next_stoppable_* when that deadline has
+    passed, and the clauses of the renewal rule.
+    """
+
+    trial: bool
+    trial_end: date | None = None
+    not_started: bool = False
+    minimum_term_end: date | None = None
+    term: tuple[date, date] | None = None
+    renews_on: date | None = None
+    notice_deadline: date | None = None
+    deadline_passed: bool = False
+    next_stoppable_renewal: date | None = None
+    next_stoppable_deadline: date | None = None
+    requires_application: bool = False
+    clauses: tuple[str, ...] = ()
+
+
+def contract_schedule(contract: Contract, today: date) -> Schedule:
+    """The contract's dates as seen on `today` (a day in Japan), from `rules.renewal`.
+
+    Before the start date the schedule is the one of the start date. Clause: §5(5), §31(2)
+    for agent contracts, §12(5) for trials.
+    """
+    if contract.trial:
+        return Schedule(trial=True, trial_end=contract.trial_end_date, clauses=("§12(5)",))
+    terms = contract.terms()
+    day = max(today, contract.start_date)
+    try:
+        upcoming = renewal.next_renewal(terms, day)
+    except RuleError:
+        return Schedule(trial=False)
+    months = renewal.AGENT_PERIOD_MONTHS if contract.channel == "agent" else terms.minimum_months
+    return Schedule(
+        trial=False,
+        not_started=today < contract.start_date,
+        minimum_term_end=periods.month_period_end(contract.start_date, months),
+        term=(upcoming.term_start, upcoming.term_end),
+        renews_on=upcoming.renews_on,
+        notice_deadline=upcoming.notice_deadline,
+        deadline_passed=upcoming.deadline_passed,
+        next_stoppable_renewal=upcoming.next_stoppable_renewal,
+        next_stoppable_deadline=upcoming.next_stoppable_deadline,
+        requires_application=upcoming.requires_application,
+        clauses=upcoming.clauses,
+    )
+
+
+# --- price list -------------------------------------------------------------------------
+
+def price_list() -> list[Service]:
+    """Every service with all its plans (2 queries), in the order of the terms' §3."""
+    return list(
+        db.session.scalars(
+            sa.select(Service)
+            .options(selectinload(Service.plans))
+            .order_by(Service.sort_order, Service.id)
+        ).all()
+    )
+
+
+def active_plans(service: Service) -> list[Plan]:
+    return [p for p in service.plans if p.active]
+
+
+def save_plan(plan: Plan, **values) -> Plan:
+    """Create or update a plan of the price list. Errors: ContractError("plan_code_taken")."""
+    periods_value = values.pop("billing_periods", None)
+    for key, value in values.items():
+        setattr(plan, key, value)
+    if periods_value is not None:
+        plan.allowed_billing_periods = periods_value
+    with db.session.no_autoflush:
+        taken = db.session.scalar(
+            sa.select(sa.func.count(Plan.id)).where(
+                Plan.service_id == plan.service_id, Plan.code == plan.code,
+                Plan.id != (plan.id or 0),
+            )
+        )
+    if taken:
+        raise ContractError("plan_code_taken")
+    db.session.add(plan)
+    db.session.flush()
+    return plan

@@ -1,0 +1,49 @@
+"""Staff pages of the price list (価格表, §5(4)(5), §8(1), §9(1)) under /staff, registered on
+`portal.staff.bp`: every service with its plans, a form to add or edit a plan."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.contracts import services
+from portal.contracts.forms import PlanForm
+from portal.contracts.models import Plan, Service
+from portal.contracts.quotas import format_quota
+from portal.extensions import db
+from portal.staff import bp
+
+
+@bp.route("/price-list")
+def price_list():
+    return render_template("contracts/price_list.html", services=services.price_list(),
+                           format_quota=format_quota)
+
+
+def _save(plan: Plan, form: PlanForm, service: Service, *, new: bool):
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.save_plan(plan, **form.values())
+            db.session.commit()
+        except services.ContractError:
+            db.session.rollback()
+            form.code.errors = [_("This plan code is already used by the service.")]
+        else:
+            flash(_("The plan %(name)s was saved.", name=plan.name), "success")
+            return redirect(url_for("staff.price_list"))
+    code = 400 if form.errors else 200
+    return render_template("contracts/plan_form.html", form=form, service=service, plan=plan,
+                           new=new), code
+
+
+@bp.route("/price-list/services/<int:service_id>/plans/new", methods=["GET", "POST"])
+def plan_new(service_id: int):
+    service = db.session.get(Service, service_id) or abort(404)
+    form = PlanForm()
+    return _save(Plan(service_id=service.id), form, service, new=True)
+
+
+@bp.route("/price-list/plans/<int:plan_id>", methods=["GET", "POST"])
+def plan_edit(plan_id: int):
+    plan = db.session.get(Plan, plan_id) or abort(404)
+    form = PlanForm() if request.method == "POST" else PlanForm.from_plan(plan)
+    return _save(plan, form, plan.service, new=False)
