@@ -1,0 +1,63 @@
+"""Forms of the lifecycle area: shape only (required fields, date format); the terms' lead
+times, quotas and the state of the contract are checked by `portal.lifecycle.services`."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the SelectChoice objects wtforms expects."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PlanChangeForm(FlaskForm):
+    plan_id = SelectField(_l("New plan"), coerce=int,
+                          validators=[InputRequired(message=_l("Choose a plan."))])
+    desired_date = DateField(_l("Desired date"),
+                             validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
+
+
+class WithdrawForm(FlaskForm):
+    """A button with CSRF only."""
+
+
+class AgreePlanChangeForm(FlaskForm):
+    effective_date = DateField(_l("Effective date"),
+                               validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
+
+
+class RefuseForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for refusal"), validators=[
+        DataRequired(message=_l("Enter the reason given to the customer.")), Length(max=2000)])
+
+
+BASIS_LABELS = {
+    "chosen": _l("On the last day I choose"),
+    "minimum_term": _l("On the minimum-term end, without the lump sum"),
+    "terms_change": _l("Before the terms change takes effect"),
+}
+
+
+class CancellationForm(FlaskForm):
+    """Step 1 ("Show the quote") and step 2 ("Give notice"): the same fields; step 2 carries
+    the quoted values in `quoted_last_day` and is quoted again on the server."""
+
+    basis = RadioField(_l("When should the contract end?"), default="chosen",
+                       choices=choices(BASIS_LABELS.items()),
+                       validators=[InputRequired(message=_l("Choose when the contract ends."))])
+    last_day = DateField(_l("Last day of use"), validators=[Optional()])
+    quoted_last_day = StringField(validators=[Optional(), Length(max=10)])
+
+
+class ConversionForm(FlaskForm):
+    billing_period_months = SelectField(_l("Billing period"), coerce=int, validators=[InputRequired()])
+
+
+class PartnerContactForm(FlaskForm):
+    email = StringField(_l("Partner contact email"), validators=[
+        Optional(), Length(max=254),
+        Email(message=_l("Enter an email address such as taro@example.co.jp."))])

@@ -1,0 +1,66 @@
+"""Translated messages for the lifecycle area's refusals (`services.LifecycleError` codes).
+
+Every message names the clause that refused the input, and the earliest acceptable date when
+the rule gives one, e.g. 「第14条(1)により、変更希望日は2026年12月5日(土)以降を指定してください。」.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.i18n import clause, jdate
+
+
+def error_message(exc) -> str:
+    code = exc.code
+    ref = clause(exc.clause) if exc.clause else ""
+    if code == "desired_date_too_early":
+        return _("Under %(clause)s the desired date must be at least 10 days after today: "
+                 "choose %(date)s or later.", clause=ref, date=jdate(exc.earliest))
+    if code == "last_day_too_early":
+        return _("Under %(clause)s the earliest last day of use is %(date)s: choose that day "
+                 "or later.", clause=ref, date=jdate(exc.earliest))
+    if code in ("effective_before_request", "effective_in_past"):
+        return _("Under %(clause)s the effective date cannot be before %(date)s.",
+                 clause=ref, date=jdate(exc.earliest))
+    if code == "before_start":
+        return _("The date is before the contract start date (%(clause)s).", clause=ref)
+    if code == "quota_exceeded":
+        d = exc.details
+        return _("The current usage of %(quota)s (%(usage)s) exceeds the limit of the plan "
+                 "%(plan)s (%(limit)s), so this plan cannot be chosen (%(clause)s). Reduce "
+                 "the usage first.", quota=d["quota"], usage=d["usage"], plan=d["plan"],
+                 limit=d["limit"], clause=ref)
+    if code in ("not_withdrawable", "already_decided"):
+        return _("This request has already been decided, withdrawn or applied; nothing was "
+                 "changed (%(clause)s).", clause=ref)
+    messages = {
+        "plan_invalid": _("Choose another plan of the same service (%(clause)s).", clause=ref),
+        "billing_period": _("This plan cannot be paid in the contract's billing period "
+                            "(%(clause)s).", clause=ref),
+        "plan_change_open": _("A plan change request for this contract is already open. "
+                              "Wait for the decision or withdraw it first (%(clause)s).",
+                              clause=ref),
+        "trial_no_plan_change": _("A free trial cannot change its plan; convert it to a paid "
+                                  "contract first (%(clause)s).", clause=ref),
+        "trial_no_notice": _("A free trial ends on its trial end date without notice or fee "
+                             "(%(clause)s).", clause=ref),
+        "contract_not_active": _("This contract is not in force or already has a cancellation "
+                                 "notice (%(clause)s).", clause=ref),
+        "notice_open": _("A cancellation notice for this contract is already open "
+                         "(%(clause)s).", clause=ref),
+        "last_day_required": _("Enter the last day of use (%(clause)s).", clause=ref),
+        "option_unavailable": _("This option is no longer available (%(clause)s). Show the "
+                                "quote again.", clause=ref),
+        "reason_required": _("Enter the reason given to the customer."),
+        "not_agent": _("Only contracts through an agent need a renewal application "
+                       "(%(clause)s).", clause=ref),
+        "renewal_already_applied": _("The renewal application for this period has already "
+                                     "been filed (%(clause)s).", clause=ref),
+        "not_trial": _("This contract is not a free trial (%(clause)s).", clause=ref),
+        "trial_over": _("The free trial has already ended (%(clause)s).", clause=ref),
+        "conversion_open": _("A conversion request for this trial is already open "
+                             "(%(clause)s).", clause=ref),
+        "quote_changed": _("The quote has changed since it was shown (%(clause)s). Check the "
+                           "new quote and confirm again.", clause=ref),
+    }
+    return messages.get(code, code)
