@@ -1,0 +1,30 @@
+"""Translated messages for the files area's domain errors (codes from `services`)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.contracts.quotas import QuotaExceeded, format_quota
+
+
+def error_message(exc) -> str:
+    if isinstance(exc, QuotaExceeded):
+        return exc.message()
+    code = exc.code
+    d = exc.details
+    if code == "file_too_large":
+        return _("The file %(name)s is larger than the limit of %(limit)s per file.",
+                 name=d["name"], limit=format_quota("storage_bytes", d["limit"]))
+    if code == "too_many_files":
+        return _("Upload at most %(n)d files in one delivery.", n=d["limit"])
+    if code == "days_out_of_range":
+        return _("Choose between 1 and %(n)d days (your organization's maximum, counted from "
+                 "the link's creation).", n=d["maximum"])
+    messages = {
+        "no_files": _("Choose at least one file."),
+        "duplicate_submit": _("This form was already submitted."),
+        "invalid_max_downloads": _("Enter a download limit of 1 or more, or leave it empty."),
+        "invalid_max_days": _("Enter a number of days between 1 and 365."),
+        "upload_interrupted": _("The upload was interrupted. Nothing was saved; please try again."),
+        "not_multipart": _("The files could not be read. Please use the form on this page."),
+    }
+    return messages.get(code, _("The request could not be processed."))
