@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# waitress refuses bodies over 1 GiB by default; a delivery carries up to 20 files of 2 GiB.
+MAX_BODY ?= 44023414784
 export FLASK_APP := app.py
 
 .PHONY: run test bench translations compile-translations migrate demo mail clean-venv
@@ -30,7 +32,7 @@ run: compile-translations
 	PORTAL_ENV=development $(BIN)/flask db upgrade
 	PORTAL_ENV=development $(BIN)/flask portal demo --if-empty
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	PORTAL_ENV=development $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 app:app
+	PORTAL_ENV=development $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 --max-request-body-size=$(MAX_BODY) app:app
 
 ## test: the whole suite (SQLite; PostgreSQL when PORTAL_TEST_DATABASE_URL is set).
 test: $(VENV)/.dev compile-translations
@@ -52,3 +54,8 @@ clean-venv:
 ## bench: large data set, portal vs bare Flask app under load (see bench/run.py).
 bench: $(VENV)/.dev compile-translations
 	$(BIN)/python bench/run.py
+
+## bench-downloads: 1 GiB download through the portal vs from disk, server peak memory.
+.PHONY: bench-downloads
+bench-downloads: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/downloads.py

@@ -65,12 +65,25 @@ def register_sign_in(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
+    from portal.applications import bp as applications_bp
+    from portal.contracts import bp as contracts_bp
+    from portal.lifecycle import bp as lifecycle_bp
+    from portal.terms import bp as terms_bp
     from portal.main import bp as main_bp
+    from portal.notices import bp as notices_bp
     from portal.staff import bp as staff_bp
+    from portal.sharing import bp as sharing_bp, guest_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(notices_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(terms_bp)
+    app.register_blueprint(contracts_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(guest_bp)
+    app.register_blueprint(lifecycle_bp)
 
 
 def register_security(app: Flask) -> None:

@@ -3,8 +3,11 @@
 - `demo [--if-empty]`: load demo data and print the sign-in credentials
 - `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password)
 - `mail`: deliver pending outbox mail once (run it from cron or a loop)
+- `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
 """
 from __future__ import annotations
+
+import os
 
 import click
 from flask import current_app
@@ -26,7 +29,8 @@ def demo_command(if_empty: bool) -> None:
         return
     creds = load_demo()
     db.session.commit()
-    lines = ["Demo accounts (sign in at http://127.0.0.1:5000/sign-in):"]
+    port = os.environ.get("PORT", "5000")
+    lines = [f"Demo accounts (sign in at http://127.0.0.1:{port}/sign-in):"]
     for c in creds:
         lines.append(f"  {c.role:<6} login ID: {c.login_id:<12} password: {c.password}")
     text = "\n".join(lines)
@@ -66,3 +70,31 @@ def mail_command() -> None:
         return
     counts = deliver_pending()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@portal_cli.command("tick")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day in Japan to run for (default: today in Japan).")
+def tick_command(day) -> None:
+    """Run the daily job, catching up every day missed since the last run (see portal.daily)."""
+    from portal.clock import today_jst
+    from portal.daily import pending_days, run_daily
+
+    target = day.date() if day else today_jst()
+    for each in pending_days(target):
+        results = run_daily(each)
+        db.session.commit()
+        if not results:
+            click.echo(f"{each.isoformat()}: nothing to do (already run)")
+        for name, summary in results:
+            click.echo(f"{each.isoformat()} {name}: {summary}")
+
+
+@portal_cli.command("purge-uploads")
+@click.option("--hours", default=24, show_default=True, help="Only .part files older than this.")
+def purge_uploads_command(hours: int) -> None:
+    """Remove half-written uploads a crash left in the storage's tmp directory."""
+    from portal.sharing.storage import get_storage
+
+    removed = get_storage().purge_temporary(older_than_seconds=hours * 3600)
+    click.echo(f"{removed} temporary upload(s) removed")

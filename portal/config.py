@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,6 +91,14 @@ class BaseConfig:
     ARGON2_TIME_COST = _int("PORTAL_ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("PORTAL_ARGON2_MEMORY_KIB", 65536)
 
+    # Files and guest links (portal.sharing): per-file upload limit (checked while streaming),
+    # where files are kept (outside the web root), default link lifetime, and the internal
+    # location prefix for handing downloads to nginx (X-Accel-Redirect; empty = off).
+    UPLOAD_MAX_FILE_BYTES = _int("PORTAL_UPLOAD_MAX_FILE_BYTES", 2 * 1024**3)
+    STORAGE_DIR = os.environ.get("PORTAL_STORAGE_DIR", str(INSTANCE / "storage"))
+    GUEST_LINK_DEFAULT_DAYS = 7
+    X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTAL_X_ACCEL_REDIRECT_PREFIX", "")
+
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -131,6 +140,8 @@ class TestingConfig(BaseConfig):
         self.SECRET_KEY = "testing-secret-key-not-for-production"
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
         self.MAIL_URL = ""
+        # Tests never write uploads into the repository (tests may override it per test).
+        self.STORAGE_DIR = tempfile.mkdtemp(prefix="portal-storage-")
 
     def finalize(self) -> None:
         pass

@@ -50,4 +50,12 @@ def load_demo() -> list[Credential]:
         login_id="demo-user", email="user@demo-shoji.example.jp", password=creds[2].password,
         name="利用 一郎", organization=org, role="user",
     )
+    from portal.applications.demo import load_demo_application
+    from portal.contracts.demo import load_demo_contracts, load_price_list
+    from portal.terms.demo import load_sample_terms
+
+    terms = load_sample_terms()
+    price_list = load_price_list()
+    load_demo_contracts(org.id, price_list)
+    load_demo_application(price_list, terms)
     return creds

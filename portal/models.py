@@ -1,3 +1,43 @@
 """Imports every area's models so `db.metadata` knows all tables (for Alembic and tests)."""
-from portal.accounts.models import AuditEvent, Organization, User, UserSession  # noqa: F401
+from portal.accounts.models import (  # noqa: F401
+    AuditEvent,
+    EmailChange,
+    Invitation,
+    MisuseReport,
+    MisuseReportAccount,
+    MisuseReportNote,
+    Organization,
+    OrganizationChangeRequest,
+    OrganizationHistory,
+    PasswordReset,
+    RecoveryCode,
+    User,
+    UserSession,
+)
+from portal.applications.models import Application, ApplicationInquiry, ApplicationItem  # noqa: F401
+from portal.contracts.models import Contract, Plan, Service  # noqa: F401
+from portal.daily import DailyRun  # noqa: F401
+from portal.lifecycle.models import (  # noqa: F401
+    CancellationNotice,
+    ContractEnd,
+    ContractRenewal,
+    DataDeletion,
+    LifecycleReminder,
+    PartnerContact,
+    PlanChangeRequest,
+    RenewalApplication,
+    TrialConversionRequest,
+)
 from portal.mail import OutboxMail  # noqa: F401
+from portal.notices.models import (  # noqa: F401
+    Notice,
+    NoticeDelivery,
+    NoticeDeliveryMail,
+    NoticeRead,
+    NoticeTarget,
+    NoticeUpdate,
+    NotificationAddress,
+    NotificationAddressEvent,
+)
+from portal.sharing.models import Delivery, GuestAccess, GuestLink, SharingSettings, StoredFile  # noqa: F401
+from portal.terms.models import TermsAcceptance, TermsVersion  # noqa: F401

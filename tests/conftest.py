@@ -84,7 +84,7 @@ def _app(tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema(_db.engine)
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         _db.engine.dispose()

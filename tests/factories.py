@@ -49,3 +49,81 @@ def staff(*, login_id: str | None = None, password: str = PASSWORD, commit: bool
     if commit:
         db.session.commit()
     return u
+
+
+# --- contracts, terms, applications (onboarding) ---------------------------------------
+
+def price_list():
+    """The demo price list (three services and their plans); returns {code: Service}."""
+    from portal.contracts.demo import load_price_list
+
+    return load_price_list()
+
+
+def contract(organization: Organization, service: str = "image_works", plan: str | None = None,
+             *, start_date=None, commit: bool = True, **fields):
+    """A live contract for `organization` (the demo plans; default the service's first plan).
+    Quotas (§9(1)) need one: an organization without a contract can add no users."""
+    from datetime import date
+
+    from portal.contracts.demo import DEMO_ADDRESS
+    from portal.contracts.services import add_contract
+
+    services = price_list()
+    plans = services[service].plans
+    chosen = next(p for p in plans if p.code == plan) if plan else plans[0]
+    c = add_contract(
+        organization.id, chosen, start_date=start_date or date(2026, 4, 1),
+        billing_period_months=fields.pop("billing_period_months", 1),
+        residency_facts=fields.pop("residency_facts", DEMO_ADDRESS), **fields,
+    )
+    if commit:
+        db.session.commit()
+    return c
+
+
+def terms_version(version: str = "2024-12-02", effective_date=None, commit: bool = True):
+    from datetime import date
+
+    from portal.terms.models import TermsVersion
+
+    v = TermsVersion(version=version, title="利用規約（テスト）", body="第1条（適用）\nテスト用の本文です。",
+                     effective_date=effective_date or date(2024, 12, 2))
+    db.session.add(v)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return v
+
+
+# --- notices ------------------------------------------------------------------------------
+
+def notice(*, category: str = "general", title_ja: str = "お知らせ", body: str = "本文です。",
+           staff_user: User | None = None, commit: bool = True, **fields):
+    """A notice published through the service (now unless `publish_at` is given)."""
+    from portal.notices.services import NoticeDraft, create_notice
+
+    staff_user = staff_user or staff(commit=False)
+    draft = NoticeDraft(category=category, title_ja=title_ja, source_ja=body, **fields)
+    n, _ = create_notice(draft, staff=staff_user)
+    if commit:
+        db.session.commit()
+    return n
+
+
+def notification_address(organization: Organization, email: str, *, confirmed: bool = True,
+                         commit: bool = True):
+    """A notification address, confirmed by default (bypassing the link)."""
+    from portal.clock import now_utc
+    from portal.notices.models import NotificationAddress
+
+    address = NotificationAddress(
+        organization_id=organization.id, email=email,
+        status="confirmed" if confirmed else "pending",
+        confirmed_at=now_utc() if confirmed else None,
+    )
+    db.session.add(address)
+    db.session.flush()
+    if commit:
+        db.session.commit()
+    return address

@@ -62,6 +62,10 @@ def test_session_cookie_is_secure_when_served_over_https(_app, make, app):
     cookie = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("portal_session="))
     assert "Secure" in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with https_app.app_context():
+        from portal.extensions import db
+
+        db.engine.dispose()
 
 
 def test_html_pages_are_not_cached(client):

@@ -40,11 +40,6 @@ def language(code: str):
     return response
 
 
-@bp.route("/terms")
-def terms():
-    return render_template("main/terms.html")
-
-
 @bp.route("/privacy")
 def privacy():
     return render_template("main/privacy.html")
@@ -53,9 +48,3 @@ def privacy():
 @bp.route("/environment")
 def environment():
     return render_template("main/environment.html")
-
-
-@bp.route("/system-information")
-@login_required
-def system_information():
-    return render_template("main/system_information.html")

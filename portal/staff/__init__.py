@@ -13,3 +13,8 @@ def require_staff():
 
 
 from portal.staff import views  # noqa: E402,F401
+from portal.notices import staff_views  # noqa: E402,F401
+from portal.applications import staff_views as _applications  # noqa: E402,F401
+from portal.contracts import staff_views as _contracts  # noqa: E402,F401
+from portal.lifecycle import staff_views as _lifecycle  # noqa: E402,F401
+from portal.accounts import staff_views as _accounts  # noqa: E402,F401
