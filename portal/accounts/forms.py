@@ -251,3 +251,17 @@ class OrganizationIdentityForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     note = TextAreaField(_l("Note to the customer"), validators=[Length(max=2000)])
+
+
+class TrialDeletionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for the deletion"),
+        validators=[
+            DataRequired(message=_l("Enter the reason for the deletion.")),
+            Length(max=2000, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    confirm = BooleanField(
+        _l("I understand that the account information is deleted and cannot be restored."),
+        validators=[DataRequired(message=_l("Tick the box to confirm the deletion."))],
+    )

@@ -45,6 +45,13 @@ ERRORS = {
     "identity_unchanged": _l("Nothing was changed. Enter the new corporate name or representative."),
     "identity_pending": _l("A change request is already waiting for the provider's decision."),
     "request_decided": _l("This request has already been decided."),
+    "not_trial": _l(
+        "This organization has a paid contract or no live contract. Only the accounts of an "
+        "organization that uses the service as a free trial may be deleted without its "
+        "consent (Art. 7(5))."
+    ),
+    "reason_required": _l("Enter the reason for the deletion."),
+    "nothing_to_delete": _l("The accounts of this organization have already been deleted."),
 }
 
 

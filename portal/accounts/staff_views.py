@@ -1,19 +1,26 @@
 """Staff console pages of the accounts area, on the `staff` blueprint (staff only):
-the misuse-report queue (§7(4)), unlocking accounts, and the requests to change a
-corporate name or representative (§7(2))."""
+the misuse-report queue (§7(4)), unlocking accounts, the requests to change a
+corporate name or representative (§7(2)), and deleting a trial organization's accounts (§7(5))."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts import misuse, organizations
-from portal.accounts.forms import ActionForm, DecisionForm, StaffReportForm
+from portal.accounts import misuse, organizations, trial
+from portal.accounts.forms import ActionForm, DecisionForm, StaffReportForm, TrialDeletionForm
 from portal.accounts.messages import error_text
-from portal.accounts.models import MISUSE_STATUSES, MisuseReport, OrganizationChangeRequest, User
+from portal.accounts.models import (
+    MISUSE_STATUSES,
+    MisuseReport,
+    Organization,
+    OrganizationChangeRequest,
+    User,
+)
 from portal.accounts.services import AccountError
 from portal.accounts.sessions import client_info
 from portal.extensions import db
+from portal.i18n import clause
 from portal.staff import bp
 
 
@@ -107,3 +114,36 @@ def organization_request(request_id: int):
                   else _("The request was rejected."), "success")
         return redirect(url_for("staff.organization_request", request_id=req.id))
     return render_template("accounts/staff_organization_request.html", req=req, form=form)
+
+
+@bp.route("/organizations/<int:org_id>/trial-accounts", methods=["GET", "POST"])
+def trial_accounts(org_id: int):
+    """§7(5): the accounts of a trial-only organization and the form that deletes them."""
+    organization = db.session.get(Organization, org_id) or abort(404)
+    form = TrialDeletionForm()
+    status_code = 200
+    if form.validate_on_submit():
+        try:
+            count = trial.delete_trial_accounts(organization, form.reason.data, by=current_user,
+                                                client=client_info())
+        except AccountError as exc:
+            db.session.rollback()
+            if exc.code == "reason_required":
+                form.reason.errors.append(error_text(exc.code))
+                status_code = 400
+            else:
+                flash(error_text(exc.code), "error")
+                return redirect(url_for("staff.trial_accounts", org_id=org_id))
+        else:
+            db.session.commit()
+            flash(_("The account information of %(n)d accounts was deleted (%(clause)s).",
+                    n=count, clause=clause("§7(5)")), "success")
+            return redirect(url_for("staff.trial_accounts", org_id=org_id))
+    elif request.method == "POST":
+        status_code = 400
+    return render_template(
+        "accounts/staff_trial_accounts.html", organization=organization, form=form,
+        contracts=trial.live_contracts(org_id), trial_only=trial.trial_only(org_id),
+        users=trial.accounts_to_delete(org_id), is_erased=trial.is_erased,
+        deleted_count=trial.erased_count(org_id),
+    ), status_code
