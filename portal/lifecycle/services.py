@@ -584,18 +584,13 @@ def apply_renewals(day: date) -> int:
 
 
 def delete_registered_data(organization_id: int) -> str:
-    """THE CALL POINT of §14(5): delete the organization's registered data (files, deliveries,
-    guest links) through the files area's service when it exists. Returns a summary; nothing
-    else (accounts, invoices, audit logs) is touched here."""
-    try:
-        from portal.sharing import services as sharing
-    except ImportError:
-        return "sharing area not installed: nothing to delete"
-    delete = getattr(sharing, "delete_registered_data", None)
-    if delete is None:
-        return "portal.sharing.services.delete_registered_data missing: nothing deleted"
-    result = delete(organization_id)
-    return f"deleted: {result}"
+    """THE CALL POINT of §14(5): delete the organization's registered data (deliveries, files,
+    the links' access logs; guest links become tombstones) through the files area's service.
+    Rows go in the current transaction, the stored files after it commits. Returns the
+    recorded summary; nothing else (accounts, invoices, audit logs) is touched here."""
+    from portal.sharing import services as sharing
+
+    return f"deleted: {sharing.delete_registered_data(organization_id)}"
 
 
 def delete_data_of_ended_organizations(day: date) -> int:

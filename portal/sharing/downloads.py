@@ -92,12 +92,13 @@ def zip_names(files: list[StoredFile]) -> list[str]:
     return names
 
 
-def zip_stream(files: list[StoredFile]) -> Iterator[bytes]:
+def zip_stream(files: list[StoredFile], names: list[str] | None = None) -> Iterator[bytes]:
     """All files as one zip (stored, not compressed: deliveries are mostly compressed media),
-    produced chunk by chunk without touching the database."""
+    produced chunk by chunk without touching the database. `names` are the entry names (may
+    contain "folder/"), default `zip_names(files)`."""
     storage = get_storage()
     entries = [(storage.path(f.storage_key), name, f.size, f.created_at)
-               for f, name in zip(files, zip_names(files), strict=True)]
+               for f, name in zip(files, names or zip_names(files), strict=True)]
 
     def generate() -> Iterator[bytes]:
         sink = _Sink()
@@ -116,7 +117,9 @@ def zip_stream(files: list[StoredFile]) -> Iterator[bytes]:
     return generate()
 
 
-def zip_response(files: list[StoredFile], archive_name: str) -> Response:
-    response = Response(zip_stream(files), mimetype="application/zip", direct_passthrough=True)
+def zip_response(files: list[StoredFile], archive_name: str,
+                 names: list[str] | None = None) -> Response:
+    response = Response(zip_stream(files, names), mimetype="application/zip",
+                        direct_passthrough=True)
     response.headers["Content-Disposition"] = content_disposition(archive_name)
     return response

@@ -486,6 +486,52 @@ def access_log(link: GuestLink, limit: int = 500) -> list[GuestAccess]:
     ))
 
 
+# --- the organization's archive (issue 6, §14(5)) --------------------------------------
+
+def archive_available(organization_id: int) -> bool:
+    """Admins may download the organization's archive while it has a live contract: up to and
+    including the last day of use (the contract ends, and the data is deleted, the day after)."""
+    from portal.contracts.models import LIVE_STATUSES, Contract
+
+    return db.session.scalar(sa.select(sa.exists().where(
+        Contract.organization_id == organization_id, Contract.status.in_(LIVE_STATUSES)))) or False
+
+
+def archive_entries(organization_id: int) -> tuple[list[StoredFile], list[str]]:
+    """Every complete file of the organization and its entry name in the archive,
+    `<date>_<subject>/<file name>` (the delivery's creation date in Japan; a folder name
+    repeated by another delivery gets " (2)", a file name repeated within a delivery too).
+    One statement; the files' bytes are read only while the zip streams."""
+    from portal.rules.jst import JST
+    from portal.sharing.downloads import zip_names
+
+    rows = db.session.execute(
+        sa.select(StoredFile, Delivery.id, Delivery.created_at, Delivery.subject)
+        .join(Delivery, Delivery.id == StoredFile.delivery_id)
+        .where(StoredFile.organization_id == organization_id,
+               Delivery.organization_id == organization_id)
+        .order_by(Delivery.created_at, Delivery.id, StoredFile.position, StoredFile.id)).all()
+    groups: dict[int, tuple[str, list[StoredFile]]] = {}
+    used: set[str] = set()
+    for stored, delivery_id, created, subject in rows:
+        if delivery_id not in groups:
+            title = sanitize_filename(subject.replace("/", "_").replace("\\", "_"))
+            base = f"{created.astimezone(JST):%Y-%m-%d}_{title}"
+            folder, n = base, 1
+            while folder.lower() in used:
+                n += 1
+                folder = f"{base} ({n})"
+            used.add(folder.lower())
+            groups[delivery_id] = (folder, [])
+        groups[delivery_id][1].append(stored)
+    files: list[StoredFile] = []
+    names: list[str] = []
+    for folder, members in groups.values():
+        files.extend(members)
+        names.extend(f"{folder}/{name}" for name in zip_names(members))
+    return files, names
+
+
 # --- end of contract (§14(5)) ----------------------------------------------------------
 
 _PENDING_DELETIONS = "sharing_pending_file_deletions"

@@ -14,12 +14,14 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from portal.clock import now_utc
+from portal.accounts.services import record_event
+from portal.accounts.sessions import client_info
+from portal.clock import now_utc, today_jst
 from portal.contracts.quotas import QuotaExceeded
 from portal.db import get_for_org_or_404
 from portal.extensions import csrf, db
 from portal.sharing import bp, services
-from portal.sharing.downloads import send_stored_file
+from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import (
     ACCESS_LABELS,
     STATUS_LABELS,
@@ -56,7 +58,32 @@ def deliveries():
     _customer()
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = services.deliveries_page(current_user, page)
-    return render_template("sharing/deliveries.html", pagination=pagination)
+    archive = current_user.is_admin and services.archive_available(current_user.organization_id)
+    return render_template("sharing/deliveries.html", pagination=pagination, archive=archive)
+
+
+@bp.route("/deliveries/archive.zip")
+@login_required
+def archive():
+    """A customer admin downloads every file of the organization as one zip, streamed
+    (issue 6: until the last day of use; §14(5) deletes the data the day after). Staff are
+    file-blind (§24(2)): 404."""
+    _customer()
+    if not current_user.is_admin:
+        abort(403)
+    org_id = current_user.organization_id
+    if not services.archive_available(org_id):
+        abort(404)
+    files, names = services.archive_entries(org_id)
+    if not files:
+        flash(_("Your organization has no files to download."), "info")
+        return redirect(url_for("sharing.deliveries"), 303)
+    record_event("archive_download", client_info(), user=current_user, files=len(files),
+                 bytes=sum(f.size for f in files))
+    db.session.commit()
+    name = services.sanitize_filename(
+        f"{services.organization_name(org_id)}_{today_jst():%Y%m%d}.zip")
+    return zip_response(files, name, names)
 
 
 @bp.route("/deliveries/new", methods=["GET", "POST"])
