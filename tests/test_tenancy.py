@@ -24,7 +24,8 @@ STAFF_ROUTES |= {  # onboarding: applications and the price list
     "staff.application_detail", "staff.application_approve", "staff.application_reject",
     "staff.plan_new", "staff.plan_edit",
 }
-STAFF_ROUTES |= {"staff.misuse_report", "staff.unlock_user", "staff.organization_request"}  # accounts
+STAFF_ROUTES |= {"staff.misuse_report", "staff.unlock_user", "staff.organization_request",
+                 "staff.trial_accounts"}  # accounts
 _LC = "tests/lifecycle/test_tenancy_lifecycle.py"  # lifecycle: contracts and their requests
 FOREIGN_ID_ROUTES.update({
     "lifecycle.contract": ("/contracts/{id}/lifecycle", _LC),
