@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     HiddenField,
     PasswordField,
     SelectField,
@@ -12,7 +11,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from portal.fields import email_field
 
 LOGIN_ID_PATTERN = r"^[A-Za-z0-9._@-]+$"
 
@@ -42,15 +43,7 @@ class SignInForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter an email address.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "off"},
-    )
+    email = email_field(_l("Email address"), autocomplete="off")
     login_id = StringField(
         _l("Login ID"),
         validators=[
@@ -122,15 +115,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter an email address.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Email address"))
 
 
 class TotpForm(FlaskForm):
@@ -158,15 +143,7 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your name.")), Length(max=100)],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter an email address.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Email address"))
 
 
 class RoleForm(FlaskForm):
@@ -200,15 +177,7 @@ class PublicMisuseReportForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your organization name.")), Length(max=200)],
         render_kw={"autocomplete": "organization"},
     )
-    contact_email = EmailField(
-        _l("Contact email address"),
-        validators=[
-            DataRequired(message=_l("Enter an email address.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    contact_email = email_field(_l("Contact email address"))
     description = TextAreaField(
         _l("What happened"),
         validators=[Length(max=4000, message=_l("At most %(max)d characters."))],

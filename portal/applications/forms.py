@@ -13,14 +13,25 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, RadioField, SelectField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from portal.fields import email_field
 from portal.rules.residency import (
-    PREFECTURES, format_postal_code, normalize_phone, normalize_postal_code,
+    PREFECTURES,
+    format_postal_code,
+    normalize_phone,
+    normalize_postal_code,
     postal_code_prefectures,
 )
 
@@ -118,15 +129,10 @@ class ApplicationForm(FlaskForm):
                     Length(max=100, message=_l("Enter at most %(max)d characters."))],
         render_kw={"autocomplete": "name"},
     )
-    contact_email = EmailField(
-        _l("Contact person email address"), filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Enter the email address of the contact person.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."),
-                  check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
+    contact_email = email_field(
+        _l("Contact person email address"),
+        required_message=_l("Enter the email address of the contact person."),
+        filters=[_strip],
     )
     plan_image_works = SelectField("IMAGE WORKS", choices=[], validate_choice=False)
     plan_secure_deliver = SelectField("SECURE DELIVER", choices=[], validate_choice=False)

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.fields import email_field
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -58,6 +60,4 @@ class ConversionForm(FlaskForm):
 
 
 class PartnerContactForm(FlaskForm):
-    email = StringField(_l("Partner contact email"), validators=[
-        Optional(), Length(max=254),
-        Email(message=_l("Enter an email address such as taro@example.co.jp."))])
+    email = email_field(_l("Partner contact email"), required=False)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal.extensions import db
 from portal.i18n import LANG_COOKIE

@@ -10,14 +10,15 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    EmailField,
     HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.fields import email_field
 
 CATEGORY_LABELS = {
     "maintenance": _l("Maintenance"),
@@ -112,16 +113,7 @@ class IncidentUpdateForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter an email address.")),
-            Length(max=254, message=_l("An email address has at most %(max)d characters.")),
-            Email(message=_l("Enter an email address such as taro@example.co.jp."),
-                  check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Email address"))
 
 
 class ConfirmForm(FlaskForm):

@@ -62,7 +62,7 @@ def test_downgrade_over_the_quota_is_refused_naming_it(client, auth, ctx, make, 
 
 
 def test_full_flow_request_agree_apply_on_the_effective_day(client, auth, ctx, make, db):
-    staff = make.staff(login_id="lc-staff")
+    make.staff(login_id="lc-staff")
     auth.sign_in("lc-admin")
     cid = ctx["contract"].id
     premium = _plan(db, "premium")

@@ -78,7 +78,7 @@ def test_customers_cannot_open_staff_notice_pages(client, auth, make):
 
 def test_list_newest_first_unread_markers_header_count_and_detail_marks_read(client, auth, make):
     ops, a, b = _setup(make)
-    older = make.notice(category="maintenance", title_ja="古いメンテナンス", staff_user=ops)
+    make.notice(category="maintenance", title_ja="古いメンテナンス", staff_user=ops)
     clock.set_frozen(NOW + timedelta(hours=1))
     newer = make.notice(category="incident", title_ja="障害発生のお知らせ",
                         body="**ログイン**できない事象が発生しています。", staff_user=ops)

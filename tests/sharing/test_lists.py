@@ -1,7 +1,6 @@
 """Lists of deliveries and links: filters, pagination and bounded SQL (SPEC §3.7)."""
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
