@@ -50,7 +50,7 @@ def build_data(env: dict) -> None:
 
     from portal import create_app
     from portal.accounts.models import AuditEvent, Organization, User
-    from portal.accounts.passwords import hash_password
+    from portal.passwords import hash_password
     from portal.extensions import db
     from portal.mail import OutboxMail
 

@@ -1,7 +1,8 @@
 """The daily job: a small registry of tasks that `flask portal tick` runs once per day in Japan.
 
-Each area registers its work with `@daily_task("name")` on a function `fn(day: date) -> str`
-that returns a one-line summary. Tasks must be idempotent on their own, and the registry adds a
+Each area registers its work from its `register(app)` with `register_task(app, "name", fn)`,
+where `fn(day: date) -> str` returns a one-line summary; tasks run in the order `create_app`
+registers the areas. Tasks must be idempotent on their own, and the registry adds a
 second guarantee: every successful run is recorded in `daily_runs (task, day)` under a unique
 constraint, so a task already recorded for a day is skipped — running the job twice for the
 same day changes nothing. `run_daily(day)` runs the tasks in registration order; `pending_days`
@@ -15,12 +16,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal import registry
 from portal.clock import now_utc
 from portal.extensions import db
 
 DailyTask = Callable[[date], str]
-
-_TASKS: dict[str, DailyTask] = {}
 
 MAX_CATCH_UP_DAYS = 62
 """A job that has not run for longer than this starts again from the target day minus this many
@@ -44,22 +44,14 @@ class DailyRun(db.Model):
         return f"<DailyRun task={self.task!r} day={self.day}>"
 
 
-def daily_task(name: str) -> Callable[[DailyTask], DailyTask]:
-    """Register `fn(day) -> summary` under `name` (unique; re-importing the same function is
-    harmless). Tasks run in registration order."""
-
-    def decorator(fn: DailyTask) -> DailyTask:
-        existing = _TASKS.get(name)
-        if existing is not None and existing.__qualname__ != fn.__qualname__:
-            raise ValueError(f"daily task {name!r} is already registered")
-        _TASKS[name] = fn
-        return fn
-
-    return decorator
+def register_task(app, name: str, fn: DailyTask) -> None:
+    """Register `fn(day) -> summary` under `name` (unique per app). Tasks run in registration
+    order."""
+    registry.add(app, "daily_tasks", name, fn)
 
 
 def registered_tasks() -> list[str]:
-    return list(_TASKS)
+    return [name for name, _ in registry.entries("daily_tasks")]
 
 
 def run_daily(day: date) -> list[tuple[str, str]]:
@@ -70,7 +62,7 @@ def run_daily(day: date) -> list[tuple[str, str]]:
     """
     done = set(db.session.scalars(sa.select(DailyRun.task).where(DailyRun.day == day)))
     results = []
-    for name, fn in _TASKS.items():
+    for name, fn in registry.entries("daily_tasks"):
         if name in done:
             continue
         summary = fn(day) or ""

@@ -2,16 +2,13 @@
 
 `Base` is the declarative base (with a MetaData naming convention so constraint names are
 stable across SQLite and PostgreSQL and migrations stay reviewable), `UTCDateTime` stores
-timezone-aware UTC datetimes on both databases, and `get_for_org_or_404` is the one way a
-view loads an object that belongs to an organization: another organization's object answers
-404 exactly like an unknown ID.
+timezone-aware UTC datetimes on both databases.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import abort
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -64,17 +61,3 @@ class Base(DeclarativeBase):
         ident = getattr(self, "id", None)
         return f"<{type(self).__name__} id={ident}>"
 
-
-def get_for_org_or_404(model, object_id: int, organization_id: int):
-    """Load `model` by primary key, but only inside `organization_id`; otherwise 404.
-
-    The organization is part of the query, so another organization's row is never loaded.
-    """
-    from portal.extensions import db
-
-    obj = db.session.scalar(
-        sa.select(model).where(model.id == object_id, model.organization_id == organization_id)
-    )
-    if obj is None:
-        abort(404)
-    return obj

@@ -1,6 +1,17 @@
-"""Accounts: sign-in and sign-out, the user's own account, and the organization's users."""
-from flask import Blueprint
+"""Accounts: organizations, users, server-side sessions and sign-in, invitations, two-factor,
+password reset, lockout, misuse reports and the organization's own data."""
+from __future__ import annotations
 
-bp = Blueprint("accounts", __name__)
+from flask import Flask
 
-from portal.accounts import account_views, views  # noqa: E402,F401
+from portal.accounts import account_views, directory, sessions, staff_views, views
+from portal.accounts.blueprint import bp
+from portal.contracts.quotas import register_usage_counter
+
+
+def register(app: Flask) -> None:
+    """Sign-in and sessions (Flask-Login), the accounts pages and staff pages, and the users
+    quota counter (§9(1))."""
+    sessions.init_app(app)
+    app.register_blueprint(bp)
+    register_usage_counter(app, "users", directory.count_users)

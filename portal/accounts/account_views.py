@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts import bp, devices, misuse, resets, two_factor
+from portal.accounts.blueprint import bp
+from portal.accounts import devices, misuse, resets, two_factor
 from portal.accounts.forms import (
     ActionForm,
     ConfirmPasswordForm,
@@ -21,9 +22,9 @@ from portal.accounts.forms import (
 )
 from portal.accounts.messages import error_text
 from portal.accounts.models import UserSession
-from portal.accounts.passwords import verify_password
+from portal.passwords import verify_password
 from portal.accounts.services import AccountError, end_all_sessions, end_session, record_event
-from portal.accounts.sessions import client_info
+from portal.web import client_info
 from portal.extensions import db, limiter
 
 SETUP_SECRET_KEY = "totp_setup_secret"

@@ -16,7 +16,7 @@ from flask import current_app
 from user_agents import parse
 
 from portal.accounts.models import User, UserSession
-from portal.accounts.services import ClientInfo
+from portal.domain import ClientInfo
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import queue_mail

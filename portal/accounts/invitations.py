@@ -16,17 +16,17 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 
+from portal.accounts import hooks
 from portal.accounts.models import ROLES, Invitation, Organization, User
 from portal.accounts.password_policy import password_problem
-from portal.accounts.services import (
-    AccountError,
-    ClientInfo,
-    create_user,
-    record_event,
-    token_hash,
-)
+from portal.accounts.services import AccountError, create_user, record_event
+from portal.domain import ClientInfo
+from portal.tokens import token_hash
 from portal.clock import now_utc, today_jst
+from portal.contracts import services as contract_services
+from portal.contracts.quotas import check_quota
 from portal.extensions import db
+from portal.web import client_info
 from portal.mail import queue_mail
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -35,11 +35,7 @@ RESIDENCE_CLAUSE = "§31(5)"
 
 
 def _client() -> ClientInfo:
-    if has_request_context():
-        from portal.accounts.sessions import client_info
-
-        return client_info()
-    return ClientInfo()
+    return client_info() if has_request_context() else ClientInfo()
 
 
 def normalize_email(email: str) -> str:
@@ -49,16 +45,12 @@ def normalize_email(email: str) -> str:
 def check_users_quota(organization_id: int) -> None:
     """One more user (an invitation counts as one) must fit the plan (§9(1)); raises
     portal.contracts.quotas.QuotaExceeded."""
-    from portal.contracts.quotas import check_quota
-
     check_quota(organization_id, "users", adding=1)
 
 
 def has_prus_contract(organization_id: int) -> bool:
     """Whether users of the organization must declare residence in Japan (§31(5))."""
-    from portal.contracts.services import has_prus_contract as _has_prus
-
-    return _has_prus(organization_id)
+    return contract_services.has_prus_contract(organization_id)
 
 
 def create_invitation(
@@ -273,15 +265,10 @@ def accept_invitation(
 
 
 def current_terms_version():
-    """The terms version in force today (portal.terms), or None when none is published."""
-    from portal.terms.services import current_version
-
-    return current_version(today_jst())
+    """The terms version in force today (provided by the terms area), or None."""
+    return hooks.terms_in_force(today_jst())
 
 
 def _record_terms_acceptance(user: User, client: ClientInfo) -> None:
-    from portal.terms.services import record_acceptance
-
-    version = current_terms_version()
-    if version is not None:
-        record_acceptance(version, user=user, kind="explicit", client=client)
+    """The new user accepted the terms in force on the invitation page (terms records it)."""
+    hooks.user_joined(user, client)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from portal.accounts import hooks
 from portal.accounts.models import (
     MISUSE_STATUSES,
     MisuseReport,
@@ -24,7 +25,8 @@ from portal.accounts.models import (
     Organization,
     User,
 )
-from portal.accounts.services import AccountError, ClientInfo, end_all_sessions, record_event
+from portal.accounts.services import AccountError, end_all_sessions, record_event
+from portal.domain import ClientInfo
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import queue_mail
@@ -33,15 +35,10 @@ CLAUSE = "§7(4)"
 
 
 def suspend_guest_links_of(user_ids: list[int]) -> int:
-    """HOOK for the files area (guest links, SPEC §3.7): suspend every active guest link
-    created by these users and return how many were suspended.
-
-    Called inside the misuse-report transaction (add and flush only, never commit); one
-    UPDATE in `portal.sharing.services.suspend_links_created_by`.
-    """
-    from portal.sharing.services import suspend_links_created_by
-
-    return suspend_links_created_by(user_ids)
+    """Suspend every active guest link created by these users (SPEC §3.7) and return how
+    many were suspended: the `users_contained` hooks (sharing registers one). Called inside
+    the misuse-report transaction (add and flush only, never commit)."""
+    return hooks.users_contained(user_ids)
 
 
 def contain_accounts(users: list[User], *, reason: str) -> dict[str, int]:

@@ -15,7 +15,8 @@ from portal.accounts.models import (
     OrganizationHistory,
     User,
 )
-from portal.accounts.services import AccountError, ClientInfo, record_event
+from portal.accounts.services import AccountError, record_event
+from portal.domain import ClientInfo
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import queue_mail

@@ -16,8 +16,10 @@ from flask import current_app
 
 from portal.accounts.models import EmailChange, PasswordReset, User, UserSession
 from portal.accounts.password_policy import password_problem
-from portal.accounts.passwords import hash_password, verify_password
-from portal.accounts.services import AccountError, ClientInfo, end_all_sessions, record_event, token_hash
+from portal.passwords import hash_password, verify_password
+from portal.accounts.services import AccountError, end_all_sessions, record_event
+from portal.domain import ClientInfo
+from portal.tokens import token_hash
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import queue_mail

@@ -13,8 +13,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from portal.accounts.models import AuditEvent, Organization, User, UserSession
-from portal.accounts.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from portal.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from portal.clock import now_utc
+from portal.domain import ClientInfo
+from portal.tokens import token_hash
 from portal.extensions import db
 
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -28,19 +30,6 @@ class AccountError(Exception):
         super().__init__(code)
         self.code = code
         self.clause = clause
-
-
-@dataclass(frozen=True)
-class ClientInfo:
-    """Where a request came from; recorded with sessions and audit events."""
-
-    ip_address: str = ""
-    user_agent: str = ""
-
-
-def token_hash(token: str) -> str:
-    """SHA-256 of a random token: tokens are stored only as hashes."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def record_event(

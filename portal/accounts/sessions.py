@@ -10,18 +10,10 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User
-from portal.accounts.services import ClientInfo, find_live_session
+from portal.accounts.services import find_live_session
 from portal.extensions import db, login_manager
 
 SESSION_KEY = "sid"
-
-
-def client_info() -> ClientInfo:
-    """The requesting client's address and user agent, for sessions and audit events."""
-    return ClientInfo(
-        ip_address=request.remote_addr or "",
-        user_agent=request.headers.get("User-Agent", "")[:500],
-    )
 
 
 @login_manager.user_loader

@@ -18,10 +18,10 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.services import AccountError
-from portal.accounts.sessions import client_info
+from portal.web import client_info
 from portal.extensions import db
 from portal.i18n import clause
-from portal.staff import bp
+from portal.console import bp
 
 
 @bp.route("/accounts/misuse-reports")

@@ -18,7 +18,8 @@ from portal.accounts.models import (
     RecoveryCode,
     User,
 )
-from portal.accounts.services import AccountError, ClientInfo, end_all_sessions, record_event
+from portal.accounts.services import AccountError, end_all_sessions, record_event
+from portal.domain import ClientInfo
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import queue_mail

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from portal.accounts.models import RecoveryCode, User
-from portal.accounts.services import AccountError, ClientInfo, record_event
+from portal.accounts.services import AccountError, record_event
+from portal.domain import ClientInfo
 from portal.clock import now_utc
 from portal.extensions import db
 

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts import bp, devices, invitations, misuse, organizations, resets, services, two_factor
+from portal.accounts.blueprint import bp
+from portal.accounts import devices, invitations, misuse, organizations, resets, services, two_factor
 from portal.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -25,8 +26,9 @@ from portal.accounts.models import Invitation, User
 from portal.accounts.services import AccountError
 from portal.clock import now_utc
 from portal.contracts.quotas import QuotaExceeded
-from portal.accounts.sessions import SESSION_KEY, client_info
-from portal.db import get_for_org_or_404
+from portal.accounts.sessions import SESSION_KEY
+from portal.web import client_info
+from portal.web import get_for_org_or_404
 from portal.extensions import db, limiter
 from portal.security import is_safe_next
 
@@ -171,7 +173,7 @@ def users():
             _field_error(form, {"email_taken": "email", "login_id_taken": "login_id"}.get(exc.code, "email"), exc)
             status = 400
         except QuotaExceeded as exc:
-            form.email.errors.append(exc.message())
+            form.email.errors.append(exc.message)
             status = 400
         else:
             db.session.commit()
@@ -216,7 +218,7 @@ def invitation_action():
         flash(error_text(exc.code), "error")
         return redirect(url_for("accounts.users"))
     except QuotaExceeded as exc:
-        flash(exc.message(), "error")
+        flash(exc.message, "error")
         return redirect(url_for("accounts.users"))
     db.session.commit()
     flash(message, "success")
@@ -262,7 +264,7 @@ def user_detail(user_id: int):
             return redirect(url_for("accounts.user_detail", user_id=user.id))
         except QuotaExceeded as exc:
             db.session.rollback()
-            flash(exc.message(), "error")
+            flash(exc.message, "error")
             return redirect(url_for("accounts.user_detail", user_id=user.id))
         db.session.commit()
         flash(message, "success")

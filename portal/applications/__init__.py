@@ -2,8 +2,13 @@
 staff review that approves (creating the organization, its contracts and the first admin's
 invitation, and sending the usage-start notice, §5(1)) or rejects with a reason (§2(1)).
 """
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("applications", __name__)
+from flask import Flask
 
-from portal.applications import views  # noqa: E402,F401
+from portal.applications import staff_views, views
+
+
+def register(app: Flask) -> None:
+    """The public application form and status page; the staff review (`staff_views`)."""
+    app.register_blueprint(views.bp)

@@ -7,12 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.sessions import client_info
+from portal.web import client_info
 from portal.applications import services
 from portal.applications.forms import ApproveForm, RejectForm
 from portal.clock import today_jst
 from portal.extensions import db
-from portal.staff import bp
+from portal.console import bp
 
 QUEUE_STATUSES = ("submitted", "approved", "rejected")
 

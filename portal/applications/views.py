@@ -6,14 +6,15 @@ from __future__ import annotations
 import secrets
 
 from flask import (
+    Blueprint,
     current_app, flash, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.sessions import client_info
-from portal.applications import bp, services
+from portal.web import client_info
+from portal.applications import services
 from portal.applications.forms import (
     SERVICE_FIELDS, ApplicationForm, InquiryForm, StatusLookupForm,
 )
@@ -21,6 +22,8 @@ from portal.clock import today_jst
 from portal.extensions import db, limiter
 from portal.rules.residency import format_postal_code, lookup_postal_code, normalize_postal_code
 from portal.terms.services import current_version
+
+bp = Blueprint("applications", __name__)
 
 SESSION_KEY = "application_submitted"
 

@@ -3,11 +3,16 @@ organization's contracts (SPEC §3.2; terms §5(4)(5), §9(1), §31(2)(5)).
 
 `models` holds the tables, `services` the one way contracts are added (the Japan-only check of
 IMAGE WORKS PRus, §31(5), runs there for every path) and the dates a contract page shows,
-`quotas` the §9(1) quota check other areas call, `views` the customer admins' contracts page
+`quotas` the §9(1) quota check other areas call (areas register their usage counters), `views` the customer admins' contracts page
 and `staff_views` the price list editor under /staff.
 """
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("contracts", __name__)
+from flask import Flask
 
-from portal.contracts import views  # noqa: E402,F401
+from portal.contracts import staff_views, views
+
+
+def register(app: Flask) -> None:
+    """The customer contracts page; the price list is among the staff pages (`staff_views`)."""
+    app.register_blueprint(views.bp)

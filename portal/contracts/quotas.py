@@ -3,9 +3,9 @@
 Every place that adds one of these calls `check_quota(organization_id, kind, adding)` before
 adding it; over the limit it raises `QuotaExceeded`, whose message names the quota and the
 plan. The current usage comes from counters that areas register with
-`register_usage_counter(kind, fn)` (`fn(organization_id) -> int`; the counters of a kind are
-added up): this module registers the users counter itself (active users plus pending
-invitations); the files area registers storage bytes and active guest links.
+`register_usage_counter(app, kind, fn)` from their `register(app)` (`fn(organization_id) ->
+int`; the counters of a kind are added up): accounts registers users (active users plus pending
+invitations), sharing registers storage bytes and active guest links.
 
 How limits combine (docs/decisions.md, "Applications and contracts"): the organization's limit
 for a quota is the largest limit among its live contracts (trial, active, notice given,
@@ -22,15 +22,24 @@ from flask import has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal import registry
+from portal.contracts.models import LIVE_STATUSES, Contract, Plan
+from portal.domain import DomainError
 from portal.extensions import db
 
 CLAUSE = "§9(1)"
 KINDS = ("users", "storage_bytes", "guest_links")
 
-_counters: dict[str, list[Callable[[int], int]]] = {kind: [] for kind in KINDS}
+def _quota_message(exc: "QuotaExceeded") -> str:
+    """The refusal in the current language (Japanese outside a request), naming the quota,
+    the plan and §9(1)."""
+    if not has_request_context():
+        with force_locale("ja"):
+            return exc._message()
+    return exc._message()
 
 
-class QuotaExceeded(Exception):
+class QuotaExceeded(DomainError):
     """Adding would take the organization over its plan's quota (§9(1)).
 
     kind: "users", "storage_bytes" or "guest_links"; limit: the plan's limit; current: the
@@ -38,23 +47,19 @@ class QuotaExceeded(Exception):
     applies ("" when the organization has no live contract); clause: "§9(1)".
     """
 
-    clause = CLAUSE
+    describe = staticmethod(_quota_message)
 
     def __init__(self, kind: str, *, limit: int, current: int, adding: int, plan_name: str):
+        super().__init__("quota_exceeded", CLAUSE)
         self.kind = kind
         self.limit = limit
         self.current = current
         self.adding = adding
         self.plan_name = plan_name
-        super().__init__(self.message())
+        self.args = (self.message,)
 
-    def message(self) -> str:
-        """The refusal in the current language (Japanese outside a request), naming the
-        quota, the plan and §9(1)."""
-        if not has_request_context():
-            with force_locale("ja"):
-                return self._message()
-        return self._message()
+    def __str__(self) -> str:
+        return self.message
 
     def _message(self) -> str:
         quota = quota_label(self.kind)
@@ -94,26 +99,23 @@ def format_quota(kind: str, value: int) -> str:
     return f"{value:,} B"
 
 
-def register_usage_counter(kind: str, fn: Callable[[int], int]) -> None:
-    """Add a counter of current usage for `kind` (idempotent for the same function)."""
-    if kind not in _counters:
+def register_usage_counter(app, kind: str, fn: Callable[[int], int]) -> None:
+    """Add a counter of current usage for `kind` to `app` (idempotent for the same function)."""
+    if kind not in KINDS:
         raise ValueError(f"unknown quota kind {kind!r}; expected one of {KINDS}")
-    if fn not in _counters[kind]:
-        _counters[kind].append(fn)
+    registry.add(app, f"quota_counters.{kind}", f"{fn.__module__}.{fn.__qualname__}", fn)
 
 
 def current_usage(organization_id: int, kind: str) -> int:
     """The organization's current usage of `kind`: the sum of the registered counters."""
-    if kind not in _counters:
+    if kind not in KINDS:
         raise ValueError(f"unknown quota kind {kind!r}; expected one of {KINDS}")
-    return sum(int(fn(organization_id) or 0) for fn in _counters[kind])
+    return sum(int(fn(organization_id) or 0) for _, fn in registry.entries(f"quota_counters.{kind}"))
 
 
 def organization_limit(organization_id: int, kind: str):
     """(limit, plan) of the largest limit of `kind` among the live contracts; (0, None) when
     the organization has no live contract."""
-    from portal.contracts.models import LIVE_STATUSES, Contract, Plan
-
     if kind not in KINDS:
         raise ValueError(f"unknown quota kind {kind!r}; expected one of {KINDS}")
     plans = db.session.scalars(
@@ -143,31 +145,3 @@ def check_quota(organization_id: int, kind: str, adding: int = 1) -> None:
             plan_name=(f"{plan.service.name} {plan.name}" if plan is not None else ""),
         )
 
-
-def _count_users(organization_id: int) -> int:
-    """Active (not deactivated) users of the organization plus its pending invitations."""
-    from portal.accounts import models as account_models
-    from portal.clock import now_utc
-
-    User = account_models.User
-    count = db.session.scalar(
-        sa.select(sa.func.count(User.id)).where(
-            User.organization_id == organization_id, User.active.is_(True)
-        )
-    ) or 0
-    invitation = getattr(account_models, "Invitation", None)
-    if invitation is not None:
-        table = invitation.__table__
-        conditions = [table.c.organization_id == organization_id]
-        for name in ("accepted_at", "revoked_at", "cancelled_at", "canceled_at", "used_at"):
-            if name in table.c:
-                conditions.append(table.c[name].is_(None))
-        if "status" in table.c:
-            conditions.append(table.c.status == "pending")
-        if "expires_at" in table.c:
-            conditions.append(table.c.expires_at > now_utc())
-        count += db.session.scalar(sa.select(sa.func.count()).select_from(table).where(*conditions)) or 0
-    return count
-
-
-register_usage_counter("users", _count_users)

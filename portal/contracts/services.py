@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from portal.contracts.models import (
     BILLING_PERIODS, CHANNELS, LIVE_STATUSES, SERVICE_PRUS, Contract, Plan, Service,
 )
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.rules import RuleError, periods, renewal, residency
 
@@ -23,14 +24,12 @@ TRIAL_DAYS = 30
 """A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
 
 
-class ContractError(Exception):
+class ContractError(DomainError):
     """A contract the terms or the price list refuse. `code` for the view, `clause` cited,
     `reasons` (Japanese, for §31(5)) when the Japan-only check failed."""
 
-    def __init__(self, code: str, clause: str = "", reasons: list[str] | None = None):
-        super().__init__(code)
-        self.code = code
-        self.clause = clause
+    def __init__(self, code: str, clause: str = "", reasons: list[str] | None = None, **kw):
+        super().__init__(code, clause, **kw)
         self.reasons = reasons or []
 
 

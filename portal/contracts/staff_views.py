@@ -10,7 +10,7 @@ from portal.contracts.forms import PlanForm
 from portal.contracts.models import Plan, Service
 from portal.contracts.quotas import format_quota
 from portal.extensions import db
-from portal.staff import bp
+from portal.console import bp
 
 
 @bp.route("/price-list")

@@ -1,11 +1,13 @@
 """The customer admins' contracts page (SPEC §3.2): each contract with its dates and clauses."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from portal.clock import today_jst
-from portal.contracts import bp, services
+from portal.contracts import services
+
+bp = Blueprint("contracts", __name__)
 
 
 @bp.route("/contracts")

@@ -4,12 +4,18 @@ with a live quote (§14(3)(4), §17(4)), renewals (§5(5)) and agent renewal app
 registered data (§14(5)), and the reminders — as daily tasks of `flask portal tick`.
 
 `models` holds the area's tables (keyed by contract; the onboarding engineer's `contracts`
-table is not changed), `services` every action and daily step, `tasks` their registration with
-`portal.daily`, `views` the customer admins' pages, `staff_views` the staff queues under
+table is not changed), `services` every action and daily step, `tasks` their registration as
+daily tasks, `views` the customer admins' pages, `staff_views` the staff queues under
 /staff/lifecycle (registered on the staff blueprint).
 """
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("lifecycle", __name__)
+from flask import Flask
 
-from portal.lifecycle import tasks, views  # noqa: E402,F401
+from portal.lifecycle import staff_views, tasks, views
+
+
+def register(app: Flask) -> None:
+    """The customer admins' lifecycle pages, the staff queues, and the daily tasks."""
+    app.register_blueprint(views.bp)
+    tasks.register(app)

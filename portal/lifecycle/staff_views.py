@@ -22,7 +22,7 @@ from portal.lifecycle.messages import error_message
 from portal.lifecycle.models import (
     CancellationNotice, PlanChangeRequest, RenewalApplication, TrialConversionRequest,
 )
-from portal.staff import bp
+from portal.console import bp
 
 
 def _organizations(rows) -> dict[int, Organization]:

@@ -6,30 +6,36 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.daily import daily_task
+from flask import Flask
+
+from portal.daily import register_task
 from portal.lifecycle import services
 
 
-@daily_task("lifecycle_plan_changes")
 def plan_changes(day: date) -> str:
     return f"{services.apply_plan_changes(day)} plan changes applied"
 
 
-@daily_task("lifecycle_contract_ends")
 def contract_ends(day: date) -> str:
     return f"{services.end_contracts(day)} contracts ended"
 
 
-@daily_task("lifecycle_renewals")
 def renewals(day: date) -> str:
     return f"{services.apply_renewals(day)} contracts renewed"
 
 
-@daily_task("lifecycle_data_deletion")
 def data_deletion(day: date) -> str:
     return f"registered data of {services.delete_data_of_ended_organizations(day)} organizations deleted"
 
 
-@daily_task("lifecycle_reminders")
 def reminders(day: date) -> str:
     return f"{services.send_reminders(day)} reminders mailed"
+
+
+def register(app: Flask) -> None:
+    """Hand the steps to the daily job in the order above."""
+    register_task(app, "lifecycle_plan_changes", plan_changes)
+    register_task(app, "lifecycle_contract_ends", contract_ends)
+    register_task(app, "lifecycle_renewals", renewals)
+    register_task(app, "lifecycle_data_deletion", data_deletion)
+    register_task(app, "lifecycle_reminders", reminders)

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.clock import today_jst
 from portal.contracts.models import Contract
-from portal.db import get_for_org_or_404
+from portal.web import get_for_org_or_404
 from portal.extensions import db
 from portal.i18n import yen
-from portal.lifecycle import bp, services
+from portal.lifecycle import services
 from portal.lifecycle.forms import (
     BASIS_LABELS, CancellationForm, ConversionForm, PlanChangeForm, WithdrawForm, choices,
 )
 from portal.lifecycle.messages import error_message
 from portal.lifecycle.models import CancellationNotice, PlanChangeRequest
 from portal.rules import plan_change as plan_change_rules
+
+bp = Blueprint("lifecycle", __name__)
 
 
 @bp.before_request

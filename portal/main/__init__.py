@@ -1,7 +1,11 @@
 """Pages every visitor shares: the customer home, the language switch and the public pages
 (privacy policy, recommended environment)."""
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("main", __name__)
+from flask import Flask
 
-from portal.main import views  # noqa: E402,F401
+from portal.main import views
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(views.bp)

@@ -1,13 +1,14 @@
 """Customer home page, language switch and public information pages."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.extensions import db
 from portal.i18n import LANG_COOKIE
-from portal.main import bp
 from portal.security import is_safe_next
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

@@ -22,11 +22,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from portal.accounts.models import Organization, User
-from portal.accounts.services import token_hash
+from portal.tokens import token_hash
 from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES as CONTRACT_LIVE_STATUSES
 from portal.contracts.models import Contract, Service
-from portal.daily import daily_task
 from portal.extensions import db
 from portal.mail import OutboxMail, queue_mail
 from portal.notices.models import (
@@ -297,7 +296,6 @@ def publish_due(now: datetime) -> int:
     return published
 
 
-@daily_task("publish_scheduled_notices")
 def publish_scheduled_notices(day: date) -> str:
     """Daily job: publish notices scheduled up to the end of `day` in Japan (or now, if
     earlier). Idempotent: a published notice is never published again."""

@@ -19,7 +19,7 @@ from portal.notices.forms import (
 from portal.notices.messages import error_message
 from portal.notices.models import Notice
 from portal.rules.jst import JST
-from portal.staff import bp
+from portal.console import bp
 
 
 @bp.route("/notices")

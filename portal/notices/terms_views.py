@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from portal.notices import bp
+from portal.notices.views import bp
 from portal.terms import services as terms
 from portal.terms.publishing import side_by_side
 

@@ -2,18 +2,51 @@
 notification addresses, with the public confirmation link."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.clock import now_utc
-from portal.db import get_for_org_or_404
+from portal.web import get_for_org_or_404
 from portal.extensions import db
-from portal.notices import bp, services
+from portal.notices import services
 from portal.notices.forms import CATEGORY_LABELS, AddressForm, ConfirmForm
 from portal.notices.models import NotificationAddress
 from portal.notices.messages import error_message
-from portal.rules.notices import CATEGORIES
+from portal.rules.notices import CATEGORIES, clause_for
+
+bp = Blueprint("notices", __name__)
+
+
+@bp.app_template_filter("notice_clause")
+def notice_clause(category: str) -> str:
+    """The clause a notice category is given under ("fee_change" → "§8(1)")."""
+    return clause_for(category)
+
+
+@bp.app_context_processor
+def notice_helpers():
+    """Callables for base.html, the sign-in page and the home page (one query each, run only
+    when a template calls them)."""
+
+    def unread_notice_count() -> int:
+        if not current_user.is_authenticated or current_user.is_staff:
+            return 0
+        return services.unread_count(current_user, now_utc())
+
+    def public_notices():
+        return services.public_notices(now_utc())
+
+    def bounced_notification_addresses():
+        if not current_user.is_authenticated or not current_user.is_admin:
+            return []
+        return services.bounced_addresses(current_user.organization_id)
+
+    return {
+        "unread_notice_count": unread_notice_count,
+        "public_notices": public_notices,
+        "bounced_notification_addresses": bounced_notification_addresses,
+    }
 
 
 @bp.route("/system-information")

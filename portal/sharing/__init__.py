@@ -1,29 +1,23 @@
 """Files and guest links (SPEC §3.7; terms §1(4)(5), §9(1), §24(2), §31(5)).
 
-Two blueprints: `bp` for signed-in customer users (deliveries, links, access logs, the
-admins' settings) and `guest_bp` for the public guest pages under /g/<token>, which add
-their own stricter headers (no referrer, noindex, no shared caching). Importing `services`
-registers the §9(1) usage counters for storage and active guest links. No staff route serves
-file content (file-blind, §24(2)).
+Two blueprints: `views.bp` for signed-in customer users (deliveries, links, access logs, the
+admins' settings) and `guest_views.guest_bp` for the public guest pages under /g/<token>, which
+add their own stricter headers (no referrer, noindex, no shared caching). `register` also hands
+the §9(1) usage counters for storage and active guest links to the quota check. No staff route
+serves file content (file-blind, §24(2)).
 """
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("sharing", __name__)
-guest_bp = Blueprint("guest", __name__)
+from flask import Flask
 
-from portal.sharing import guest_views, services, views  # noqa: E402,F401
+from portal.accounts import hooks as account_hooks
+from portal.contracts.quotas import register_usage_counter
+from portal.sharing import guest_views, services, views
 
 
-@bp.app_template_filter("filesize")
-def filesize(value: int | None) -> str:
-    """1,234 B / 12.3 KB / 4.5 MB / 1.2 GB (decimal units, as the price list's quotas);
-    exact multiples of a MiB (configured limits) as 2 GiB."""
-    value = int(value or 0)
-    if value and value % 1024**2 == 0:  # configured limits such as 2 GiB read better as such
-        for unit, size in (("GiB", 1024**3), ("MiB", 1024**2)):
-            if value % size == 0:
-                return f"{value // size:,} {unit}"
-    for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
-        if value >= size:
-            return f"{value / size:,.1f} {unit}"
-    return f"{value:,} B"
+def register(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.register_blueprint(guest_views.guest_bp)
+    register_usage_counter(app, "storage_bytes", services.storage_bytes_used)
+    register_usage_counter(app, "guest_links", services.active_links)
+    account_hooks.on_users_contained(app, services.suspend_links_created_by)

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.accounts.sessions import client_info
+from portal.web import client_info
 from portal.clock import now_utc
 from portal.contracts.services import has_prus_contract
 from portal.extensions import db
-from portal.sharing import guest_bp, services
+from portal.sharing import services
 from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import GuestPasswordForm, ResidenceForm
 from portal.sharing.models import GuestLink
+
+guest_bp = Blueprint("guest", __name__)
 
 UNLOCKED_KEY = "guest_unlocked"
 RESIDENCE_KEY = "guest_residence"

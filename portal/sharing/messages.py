@@ -8,7 +8,7 @@ from portal.contracts.quotas import QuotaExceeded, format_quota
 
 def error_message(exc) -> str:
     if isinstance(exc, QuotaExceeded):
-        return exc.message()
+        return exc.message
     code = exc.code
     d = exc.details
     if code == "file_too_large":

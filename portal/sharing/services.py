@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from user_agents import parse as parse_user_agent
 
 from portal.accounts.models import Organization, User
-from portal.accounts.passwords import dummy_verify, hash_password, verify_password
-from portal.accounts.services import ClientInfo
+from portal.passwords import dummy_verify, hash_password, verify_password
+from portal.domain import ClientInfo
 from portal.clock import now_utc
-from portal.contracts.quotas import check_quota, register_usage_counter
+from portal.contracts.quotas import check_quota
 from portal.extensions import db
 from portal.mail import queue_mail
 from portal.sharing.models import Delivery, GuestAccess, GuestLink, SharingSettings, StoredFile
@@ -603,7 +603,3 @@ def active_links(organization_id: int) -> int:
             GuestLink.expires_at > now_utc(),
         )
     ) or 0
-
-
-register_usage_counter("storage_bytes", storage_bytes_used)
-register_usage_counter("guest_links", active_links)

@@ -8,19 +8,19 @@ the body first — the form validates its CSRF token itself.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
 from portal.accounts.services import record_event
-from portal.accounts.sessions import client_info
+from portal.web import client_info
 from portal.clock import now_utc, today_jst
 from portal.contracts.quotas import QuotaExceeded
-from portal.db import get_for_org_or_404
+from portal.web import get_for_org_or_404
 from portal.extensions import csrf, db
-from portal.sharing import bp, services
+from portal.sharing import services
 from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import (
     ACCESS_LABELS,
@@ -33,6 +33,23 @@ from portal.sharing.forms import (
 from portal.sharing.messages import error_message
 from portal.sharing.models import Delivery, GuestLink
 from portal.sharing.storage import get_storage
+
+bp = Blueprint("sharing", __name__)
+
+
+@bp.app_template_filter("filesize")
+def filesize(value: int | None) -> str:
+    """1,234 B / 12.3 KB / 4.5 MB / 1.2 GB (decimal units, as the price list's quotas);
+    exact multiples of a MiB (configured limits) as 2 GiB."""
+    value = int(value or 0)
+    if value and value % 1024**2 == 0:  # configured limits such as 2 GiB read better as such
+        for unit, size in (("GiB", 1024**3), ("MiB", 1024**2)):
+            if value % size == 0:
+                return f"{value // size:,} {unit}"
+    for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if value >= size:
+            return f"{value / size:,.1f} {unit}"
+    return f"{value:,} B"
 
 
 def _customer():

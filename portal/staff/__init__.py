@@ -1,20 +1,14 @@
-"""The provider's staff console. Every route here is for staff only (403 for customers)."""
-from flask import Blueprint, abort
-from flask_login import current_user, login_required
+"""The staff console's own pages: its home, the organizations list and the outbox.
 
-bp = Blueprint("staff", __name__)
+The console's blueprint is `portal.console.bp` (below every area, so each area adds its staff
+pages without importing this one); this area sits on top and may read every area.
+"""
+from __future__ import annotations
 
+from flask import Flask
 
-@bp.before_request
-@login_required
-def require_staff():
-    if not current_user.is_staff:
-        abort(403)
+from portal.staff import views  # noqa: F401  (adds the console's own pages)
 
 
-from portal.staff import views  # noqa: E402,F401
-from portal.notices import staff_views  # noqa: E402,F401
-from portal.applications import staff_views as _applications  # noqa: E402,F401
-from portal.contracts import staff_views as _contracts  # noqa: E402,F401
-from portal.lifecycle import staff_views as _lifecycle  # noqa: E402,F401
-from portal.accounts import staff_views as _accounts  # noqa: E402,F401
+def register(app: Flask) -> None:
+    """Nothing to register beyond the pages: `create_app` registers the console blueprint."""

@@ -8,7 +8,8 @@ from flask_login import current_user
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import STATUSES, OutboxMail, queue_mail
-from portal.staff import bp, services
+from portal.console import bp
+from portal.staff import services
 from portal.staff.forms import TestMailForm
 
 

@@ -5,8 +5,38 @@ today, in Japan) and /terms/<version>; an acceptance records which version was a
 by whom (a user, or an application before any account exists) and how ("explicit" on a form,
 "deemed" on first use after a change, §17(3)).
 """
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("terms", __name__)
+from flask import Flask, request
+from flask_login import current_user, user_logged_in
 
-from portal.terms import views  # noqa: E402,F401
+from portal.accounts import hooks as account_hooks
+from portal.clock import today_jst
+from portal.terms import consent, services, views
+
+
+def register(app: Flask) -> None:
+    """The public terms pages and the §17(3) deemed-consent check (at sign-in and on the first
+    request of each day in Japan)."""
+    app.register_blueprint(views.bp)
+    app.before_request(_deemed_consent_check)
+    user_logged_in.connect(_on_sign_in)
+    account_hooks.provide_terms_in_force(app, services.current_version)
+    account_hooks.on_user_joined(app, _record_acceptance_on_joining)
+
+
+def _record_acceptance_on_joining(user, client) -> None:
+    """A user accepted the terms in force on the invitation page (§2(1), explicit)."""
+    version = services.current_version(today_jst())
+    if version is not None:
+        services.record_acceptance(version, user=user, kind="explicit", client=client)
+
+
+def _deemed_consent_check() -> None:
+    """§17(3): first use after a terms change records deemed consent (once a day at most)."""
+    if request.endpoint != "static" and current_user.is_authenticated:
+        consent.check(current_user._get_current_object())
+
+
+def _on_sign_in(sender, user, **extra) -> None:
+    consent.check(user)

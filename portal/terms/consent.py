@@ -49,7 +49,7 @@ def check(user: User) -> None:
     """Run the check for a signed-in customer user at most once per day and session; commit
     the record (bookkeeping of its own, like the session's last-seen time) and flash the
     one-time explanation."""
-    from portal.accounts.sessions import client_info
+    from portal.web import client_info
     from portal.clock import today_jst
 
     if user is None or not user.is_authenticated or user.is_staff:

@@ -1,10 +1,12 @@
 """Public pages of the terms of use: the version in effect and every earlier one."""
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
 from portal.clock import today_jst
-from portal.terms import bp, services
+from portal.terms import services
+
+bp = Blueprint("terms", __name__)
 
 
 @bp.route("/terms")

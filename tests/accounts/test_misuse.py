@@ -162,7 +162,7 @@ def test_guest_link_hook_is_called_in_the_same_transaction(db, make, org, admin,
     calls = []
     monkeypatch.setattr(misuse, "suspend_guest_links_of", lambda ids: calls.append(ids) or 2)
     taro = make.user(org, login_id="taro")
-    from portal.accounts.services import ClientInfo
+    from portal.domain import ClientInfo
 
     misuse.submit_report(admin, [taro.id], "", ClientInfo())
     assert calls == [[taro.id]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts import invitations, misuse
-from portal.accounts.services import ClientInfo
+from portal.domain import ClientInfo
 from portal.extensions import db
 from tests.conftest import AuthActions
 from tests.querycount import count_queries

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from portal.accounts import trial
 from portal.accounts.models import AuditEvent, Invitation, RecoveryCode, User, UserSession
-from portal.accounts.services import token_hash
+from portal.tokens import token_hash
 from portal.clock import now_utc
 from tests.accounts.conftest import outbox, post_form
 from tests.conftest import AuthActions

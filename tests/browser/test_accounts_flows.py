@@ -176,7 +176,7 @@ def test_account_pages_pass_axe(page, app):
 
 def test_staff_misuse_queue_pages_pass_axe(page, app):
     from portal.accounts import misuse
-    from portal.accounts.services import ClientInfo
+    from portal.domain import ClientInfo
 
     org = factories.org("株式会社キュー")
     factories.contract(org)

@@ -58,14 +58,15 @@ def test_registered_counters_are_added_up(app, make):
     org = make.org()
     make.contract(org, "secure_deliver", "basic")  # 50 GB
     counter = lambda organization_id: 49 * 10**9  # noqa: E731
-    quotas.register_usage_counter("storage_bytes", counter)
+    quotas.register_usage_counter(app, "storage_bytes", counter)
     try:
         quotas.check_quota(org.id, "storage_bytes", adding=10**9)
         with pytest.raises(quotas.QuotaExceeded) as err:
             quotas.check_quota(org.id, "storage_bytes", adding=10**9 + 1)
         assert "50 GB" in str(err.value)
     finally:
-        quotas._counters["storage_bytes"].remove(counter)
+        app.extensions["portal"]["quota_counters.storage_bytes"].pop(
+            f"{counter.__module__}.{counter.__qualname__}")
     with pytest.raises(ValueError):
         quotas.check_quota(org.id, "files")
 

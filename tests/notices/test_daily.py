@@ -16,21 +16,21 @@ NOW = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)  # 10:00 JST, 2 Dec
 
 
 @pytest.fixture
-def recorder(monkeypatch):
-    """Replace the registry with two recording tasks for the duration of a test."""
+def recorder(app, monkeypatch):
+    """Replace the app's tasks with two recording tasks for the duration of a test."""
     calls = []
-    monkeypatch.setattr(daily, "_TASKS", {})
+    monkeypatch.setitem(app.extensions.setdefault("portal", {}), "daily_tasks", {})
 
-    @daily.daily_task("first")
     def first(day):
         calls.append(("first", day))
         return f"first {day}"
 
-    @daily.daily_task("second")
     def second(day):
         calls.append(("second", day))
         return "second"
 
+    daily.register_task(app, "first", first)
+    daily.register_task(app, "second", second)
     return calls
 
 
@@ -43,11 +43,12 @@ def test_tasks_run_in_order_once_per_day(app, db, recorder):
     assert db.session.scalar(sa.select(sa.func.count(DailyRun.id))) == 2
 
 
-def test_a_task_name_is_registered_once(recorder):
+def test_a_task_name_is_registered_once(app, recorder):
+    def other(day):
+        return ""
+
     with pytest.raises(ValueError):
-        @daily.daily_task("first")
-        def other(day):
-            return ""
+        daily.register_task(app, "first", other)
 
 
 @pytest.mark.parametrize(
