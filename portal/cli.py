@@ -13,7 +13,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.clock import today_jst
+from portal.daily import pending_days, run_daily
+from portal.demo import database_is_empty, load_demo
 from portal.extensions import db
+from portal.mail import deliver_pending
+from portal.sharing.storage import get_storage
 
 portal_cli = AppGroup("portal", help="Customer portal commands.")
 
@@ -22,8 +27,6 @@ portal_cli = AppGroup("portal", help="Customer portal commands.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
 def demo_command(if_empty: bool) -> None:
     """Load demo data and print the login IDs and passwords."""
-    from portal.demo import database_is_empty, load_demo
-
     if if_empty and not database_is_empty():
         click.echo("Demo data: the database already has accounts; nothing loaded.")
         return
@@ -63,8 +66,6 @@ def create_staff_command(login_id: str, email: str, name: str, password: str) ->
 @portal_cli.command("mail")
 def mail_command() -> None:
     """Deliver due outbox mail through MAIL_URL (without MAIL_URL, mail stays queued)."""
-    from portal.mail import deliver_pending
-
     if not current_app.config.get("MAIL_URL"):
         click.echo("MAIL_URL is not set: mail stays in the outbox (see the staff console).")
         return
@@ -77,9 +78,6 @@ def mail_command() -> None:
               help="The day in Japan to run for (default: today in Japan).")
 def tick_command(day) -> None:
     """Run the daily job, catching up every day missed since the last run (see portal.daily)."""
-    from portal.clock import today_jst
-    from portal.daily import pending_days, run_daily
-
     target = day.date() if day else today_jst()
     for each in pending_days(target):
         results = run_daily(each)
@@ -94,7 +92,5 @@ def tick_command(day) -> None:
 @click.option("--hours", default=24, show_default=True, help="Only .part files older than this.")
 def purge_uploads_command(hours: int) -> None:
     """Remove half-written uploads a crash left in the storage's tmp directory."""
-    from portal.sharing.storage import get_storage
-
     removed = get_storage().purge_temporary(older_than_seconds=hours * 3600)
     click.echo(f"{removed} temporary upload(s) removed")

@@ -9,7 +9,10 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
 from portal.accounts.services import create_user
+from portal.applications.demo import load_demo_application
+from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db
+from portal.terms.demo import load_sample_terms
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,10 @@ def _password() -> str:
 
 def load_demo() -> list[Credential]:
     """Create the demo organization and accounts; the caller commits."""
-    org = Organization(name="株式会社デモ商事", name_kana="カブシキガイシャデモショウジ")
+    org = Organization(name="株式会社デモ商事", name_kana="カブシキガイシャデモショウジ",
+                       representative_name="代表 一郎", country=DEMO_ADDRESS.country,
+                       postal_code=DEMO_ADDRESS.postal_code, prefecture=DEMO_ADDRESS.prefecture,
+                       address="千代田区丸の内1-1-1", phone=DEMO_ADDRESS.phone)
     db.session.add(org)
     creds = [
         Credential("staff", "staff", _password()),
@@ -50,10 +56,6 @@ def load_demo() -> list[Credential]:
         login_id="demo-user", email="user@demo-shoji.example.jp", password=creds[2].password,
         name="利用 一郎", organization=org, role="user",
     )
-    from portal.applications.demo import load_demo_application
-    from portal.contracts.demo import load_demo_contracts, load_price_list
-    from portal.terms.demo import load_sample_terms
-
     terms = load_sample_terms()
     price_list = load_price_list()
     load_demo_contracts(org.id, price_list)

@@ -40,13 +40,15 @@ class Outcome:
 
 
 @contextmanager
-def transaction(form=None, *, field: str | None = None, flash_error: bool | None = None):
+def transaction(form=None, *, field: str | None = None, flash_error: bool | None = None,
+                report: bool = True):
     """Run the block in the request's transaction; commit once on success.
 
     A `DomainError` raised in the block is caught: the session is rolled back and the message
     goes to `form[error.field]` (or `form[field]`) when the form has that field, else it is
-    flashed as an error (always flashed when `flash_error` is true). Other exceptions pass
-    through (the 500 handler rolls back).
+    flashed as an error (always flashed when `flash_error` is true). With `report=False` the
+    view shows `outcome.error` itself (e.g. inline on the page). Other exceptions pass through
+    (the 500 handler rolls back).
     """
     outcome = Outcome()
     try:
@@ -54,7 +56,8 @@ def transaction(form=None, *, field: str | None = None, flash_error: bool | None
     except DomainError as exc:
         db.session.rollback()
         outcome.error = exc
-        report_error(exc, form, field=field, flash_error=flash_error)
+        if report:
+            report_error(exc, form, field=field, flash_error=flash_error)
     else:
         db.session.commit()
         outcome.ok = True

@@ -21,6 +21,7 @@ from portal import clock, create_app
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from tests import factories
+from tests.helpers import csrf_token
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -136,14 +137,7 @@ class AuthActions:
         self.client = client
 
     def csrf_token(self, path: str = "/sign-in") -> str:
-        import re
-
-        html = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-            r'name="csrf_token" value="([^"]+)"', html
-        )
-        assert match, f"no CSRF token on {path}"
-        return match.group(1)
+        return csrf_token(self.client, path)
 
     def sign_in(self, login_id: str, password: str = factories.PASSWORD, **extra):
         data = {"login_id": login_id, "password": password, "csrf_token": self.csrf_token()}

@@ -1,11 +1,13 @@
-"""Who is who in an organization: its active administrators and its head count for the §9(1)
-users quota. Other areas ask here instead of querying accounts' tables themselves."""
+"""Who is who in an organization: its active administrators, its head count for the §9(1)
+users quota, and its registered address for the §31(5) check. Other areas ask here instead of
+querying accounts' tables themselves."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Invitation, User
+from portal.accounts.models import Invitation, Organization, User
 from portal.clock import now_utc
+from portal.contracts.services import Residency
 from portal.extensions import db
 
 
@@ -28,3 +30,13 @@ def count_users(organization_id: int) -> int:
             Invitation.accepted_at.is_(None), Invitation.cancelled_at.is_(None),
             Invitation.expires_at > now_utc())) or 0
     return users + invitations
+
+
+def organization_residency(organization_id: int) -> Residency | None:
+    """The organization's registered address as §31(5) looks at it (country, postal code,
+    prefecture, phone); None when the organization has no registered address yet."""
+    org = db.session.get(Organization, organization_id)
+    if org is None or not (org.postal_code or org.prefecture or org.phone):
+        return None
+    return Residency(country=org.country or "JP", postal_code=org.postal_code,
+                     prefecture=org.prefecture, phone=org.phone)

@@ -33,7 +33,10 @@ class Organization(db.Model):
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The corporate name above and the representative change only through a request staff
     # approve (§7(2)); the contact fields below change at once. Both are kept in history.
+    # The address is the organization's registered address: approval copies it from the
+    # application (which keeps what was applied for), and the §31(5) check reads it here.
     representative_name: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    country: Mapped[str] = mapped_column(sa.String(2), default="JP", server_default="JP")
     postal_code: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     prefecture: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     address: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")

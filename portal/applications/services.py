@@ -10,19 +10,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal.accounts.invitations import create_invitation
 from portal.accounts.models import Organization, User
+from portal.accounts.services import AccountError, record_event
+from portal.applications.messages import error_message
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem
 from portal.clock import now_utc, today_jst
 from portal.contracts import services as contract_services
 from portal.contracts.models import Plan
+from portal.contracts.quotas import QuotaExceeded
 from portal.contracts.services import ContractError, Residency
+from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import yen
 from portal.mail import queue_mail
+from portal.web import external_url
 from portal.rules import business_days
 from portal.terms.services import record_acceptance
 
@@ -31,15 +37,15 @@ REFERENCE_LENGTH = 6
 INQUIRY_INTERVAL = timedelta(hours=24)
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A refused application or decision. `code` for the view, `field` the form field it
     concerns, `clause` cited, `reasons` (Japanese) for §31(5)."""
 
-    def __init__(self, code: str, *, field: str = "", clause: str = "", reasons: list[str] | None = None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
-        self.clause = clause
+    describe = staticmethod(error_message)
+
+    def __init__(self, code: str, *, field: str = "", clause: str = "",
+                 reasons: list[str] | None = None):
+        super().__init__(code, clause, field=field or None)
         self.reasons = reasons or []
 
 
@@ -106,21 +112,33 @@ def find_by_nonce(nonce: str) -> Application | None:
     return db.session.scalar(sa.select(Application).where(Application.form_nonce == nonce))
 
 
-def submit_application(data: ApplicationInput, *, nonce: str, terms_version, client) -> Application:
+MIN_NONCE_LENGTH = 16
+
+
+def submit_application(data: ApplicationInput, *, nonce: str, terms_version, client,
+                       shown_terms_id: str | None = None) -> Application:
     """Record an application and the acceptance of `terms_version`, and queue the
     confirmation mail.
 
-    A nonce already used returns that application (a double submit creates one). Errors:
-    ApplicationError codes no_service, unknown_plan, billing_period (§5(5)), japan_only
-    (§31(5), with the reasons), terms_changed.
+    `shown_terms_id` is the terms version the form showed (its hidden field); when given and
+    no longer the version in force, the applicant must read and accept again (§4(1)).
+    A nonce already used returns that application (a double submit creates one, also when two
+    submits race: the unique nonce decides). Errors: ApplicationError codes no_service,
+    terms_changed, form_expired, unknown_plan, billing_period (§5(5)), japan_only (§31(5),
+    with the reasons).
     """
+    if not data.plans:
+        raise ApplicationError("no_service", field="plan_image_works")
+    if shown_terms_id is not None and (terms_version is None
+                                       or shown_terms_id != str(terms_version.id)):
+        raise ApplicationError("terms_changed", field="accept_terms", clause="§4(1)")
+    if len(nonce or "") < MIN_NONCE_LENGTH:
+        raise ApplicationError("form_expired")
     existing = find_by_nonce(nonce)
     if existing is not None:
         return existing
     if terms_version is None:
         raise ApplicationError("terms_changed", field="accept_terms", clause="§4(1)")
-    if not data.plans:
-        raise ApplicationError("no_service", field="plan_image_works")
     plans = {p.id: p for p in db.session.scalars(
         sa.select(Plan).where(Plan.id.in_(data.plans.values())).options(selectinload(Plan.service))
     )}
@@ -169,13 +187,20 @@ def submit_application(data: ApplicationInput, *, nonce: str, terms_version, cli
         items=[ApplicationItem(service_id=p.service_id, plan_id=p.id, plan=p, service=p.service)
                for p in chosen],
     )
-    db.session.add(application)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent double submit loses on the unique nonce
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError:
+        existing = find_by_nonce(nonce)
+        if existing is None:
+            raise
+        return existing
     record_acceptance(terms_version, application=application, kind="explicit", client=client)
     due = start_notice_due(application)
     queue_mail("application_received", application.contact_email, "application_received",
                locale=application.locale, application=application, due=due,
-               status_url=current_app.config["BASE_URL"] + "/apply/status")
+               status_url=external_url("applications.status"))
     return application
 
 
@@ -232,7 +257,7 @@ def record_inquiry(application: Application, *, client) -> ApplicationInquiry:
     for address in staff_addresses():
         queue_mail("application_inquiry", address, "application_inquiry_staff", locale="ja",
                    application=application, due=due,
-                   url=current_app.config["BASE_URL"] + f"/staff/applications/{application.id}")
+                   url=external_url("staff.application_detail", application_id=application.id))
     return inquiry
 
 
@@ -286,6 +311,16 @@ def _claim(application: Application, status: str, **values) -> None:
     db.session.refresh(application)
 
 
+def registered_address(application: Application) -> dict[str, str]:
+    """The organization's registered address and representative, as applied for (§1(2)):
+    approval copies them onto the organization, which owns them from then on (§7(2))."""
+    address = " ".join(p for p in (application.city, application.address_line1,
+                                   application.address_line2) if p)
+    return {"country": application.country or "JP", "postal_code": application.postal_code,
+            "prefecture": application.prefecture, "address": address[:300],
+            "phone": application.phone, "representative_name": application.representative_name}
+
+
 def approve(application: Application, *, start_date: date, staff: User, client) -> Organization:
     """Approve: create the organization, its contracts (trials end after 30 days), the first
     customer admin's invitation (single use, 7 days) and queue the usage-start notice with the
@@ -294,15 +329,13 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
     Errors: ApplicationError already_decided (approved or rejected before), start_in_past,
     contract (a ContractError's code, e.g. japan_only with its §31(5) reasons).
     """
-    from portal.accounts.invitations import create_invitation
-    from portal.accounts.services import record_event
-
     if application.status != "submitted":
         raise ApplicationError("already_decided")
     if start_date < today_jst():
         raise ApplicationError("start_in_past", field="start_date")
     organization = Organization(name=application.company_name,
-                                name_kana=application.company_name_kana)
+                                name_kana=application.company_name_kana,
+                                **registered_address(application))
     db.session.add(organization)
     db.session.flush()
     now = now_utc()
@@ -322,9 +355,6 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
         except ContractError as exc:
             raise ApplicationError("contract", clause=exc.clause,
                                    reasons=exc.reasons or [exc.code]) from None
-    from portal.accounts.services import AccountError
-    from portal.contracts.quotas import QuotaExceeded
-
     try:
         create_invitation(organization, email=application.contact_email, role="admin",
                           name=application.contact_name, invited_by=None,
@@ -345,8 +375,6 @@ def reject(application: Application, *, reason: str, staff: User, client) -> Non
 
     Errors: ApplicationError already_decided.
     """
-    from portal.accounts.services import record_event
-
     if application.status != "submitted":
         raise ApplicationError("already_decided")
     _claim(application, "rejected", rejection_reason=reason, decided_at=now_utc(),

@@ -1,4 +1,4 @@
-"""Staff review of applications under /staff (registered on `portal.staff.bp`): the queue with
+"""Staff review of applications under /staff (pages of the staff console, `portal.console.bp`): the queue with
 its §5(2) overdue flags, the detail page, approve (start date) and reject (reason)."""
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.web import client_info
 from portal.applications import services
 from portal.applications.forms import ApproveForm, RejectForm
 from portal.clock import today_jst
-from portal.extensions import db
 from portal.console import bp
+from portal.pagination import page_number
+from portal.web import client_info, transaction
 
 QUEUE_STATUSES = ("submitted", "approved", "rejected")
 
@@ -22,7 +22,7 @@ def applications():
     status = request.args.get("status", "submitted")
     if status not in QUEUE_STATUSES and status != "all":
         status = "submitted"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     pagination = services.queue_page(None if status == "all" else status, page)
     today = today_jst()
     rows = [(a, services.start_notice_due(a), services.is_overdue(a, today)) for a in pagination.items]
@@ -49,14 +49,13 @@ def application_detail(application_id: int):
     return _detail(application)
 
 
-def _problem(exc: services.ApplicationError) -> str:
-    if exc.code == "already_decided":
-        return _("This application has already been decided; it cannot be approved or rejected again.")
-    if exc.code == "start_in_past":
-        return _("The start date cannot be in the past.")
-    if exc.reasons:
-        return _("The application cannot be approved:") + " " + " ".join(exc.reasons)
-    return _("The application cannot be approved.")
+def _refused(application_id: int, form_name: str, form, exc: services.ApplicationError):
+    """Re-render the detail after a refused decision: a field error (400) or the problem (409)."""
+    application = services.get_application(application_id)
+    if exc.field and exc.field in form:
+        form[exc.field].errors = [exc.message]
+        return _detail(application, code=400, **{form_name: form})
+    return _detail(application, code=409, problem=exc.message, **{form_name: form})
 
 
 @bp.route("/applications/<int:application_id>/approve", methods=["POST"])
@@ -65,17 +64,11 @@ def application_approve(application_id: int):
     form = ApproveForm()
     if not form.validate_on_submit():
         return _detail(application, approve_form=form, code=400)
-    try:
+    with transaction(report=False) as done:
         services.approve(application, start_date=form.start_date.data, staff=current_user,
                          client=client_info())
-        db.session.commit()
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        application = services.get_application(application_id)
-        if exc.field == "start_date":
-            form.start_date.errors = [_problem(exc)]
-            return _detail(application, approve_form=form, code=400)
-        return _detail(application, approve_form=form, code=409, problem=_problem(exc))
+    if not done:
+        return _refused(application_id, "approve_form", form, done.error)
     flash(_("Application %(ref)s was approved; the usage-start notice and the invitation were sent.",
             ref=application.reference), "success")
     return redirect(url_for("staff.application_detail", application_id=application_id))
@@ -87,13 +80,11 @@ def application_reject(application_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _detail(application, reject_form=form, code=400)
-    try:
-        services.reject(application, reason=form.reason.data, staff=current_user, client=client_info())
-        db.session.commit()
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        application = services.get_application(application_id)
-        return _detail(application, reject_form=form, code=409, problem=_problem(exc))
+    with transaction(report=False) as done:
+        services.reject(application, reason=form.reason.data, staff=current_user,
+                        client=client_info())
+    if not done:
+        return _refused(application_id, "reject_form", form, done.error)
     flash(_("Application %(ref)s was rejected; the reason was sent to the applicant.",
             ref=application.reference), "success")
     return redirect(url_for("staff.application_detail", application_id=application_id))

@@ -11,32 +11,21 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from portal.web import client_info
 from portal.applications import services
 from portal.applications.forms import (
     SERVICE_FIELDS, ApplicationForm, InquiryForm, StatusLookupForm,
 )
+from portal.applications.models import Application
 from portal.clock import today_jst
 from portal.extensions import db, limiter
 from portal.rules.residency import format_postal_code, lookup_postal_code, normalize_postal_code
 from portal.terms.services import current_version
+from portal.web import client_info, report_error, transaction
 
 bp = Blueprint("applications", __name__)
 
 SESSION_KEY = "application_submitted"
-
-
-def _error_message(exc: services.ApplicationError) -> str:
-    if exc.code == "japan_only":
-        return _("IMAGE WORKS PRus is provided only to customers in Japan (Art. 31(5)):") + " " + " ".join(exc.reasons)
-    return {
-        "no_service": _("Choose a plan for at least one service."),
-        "unknown_plan": _("This plan is not available; choose another one."),
-        "billing_period": _("A chosen plan cannot be paid with this billing period; see the plans' billing periods (Art. 5(5))."),
-        "terms_changed": _("The terms of use have changed; read the current version and accept it again."),
-    }.get(exc.code, _("The application could not be accepted."))
 
 
 def _form() -> tuple[ApplicationForm, dict]:
@@ -49,37 +38,21 @@ def _render_form(form, terms, status=200):
                            service_fields=SERVICE_FIELDS), status
 
 
-@bp.route("/apply", methods=["GET", "POST"])
-def apply():
-    terms = current_version(today_jst())
-    form, _plans = _form()
-    if request.method == "GET":
-        form.form_nonce.data = secrets.token_urlsafe(24)
-        form.terms_version.data = str(terms.id) if terms else ""
-        return _render_form(form, terms)
-    if form.lookup.data:
-        # The no-JavaScript address search: fill prefecture and city, keep everything else.
-        found = lookup_postal_code(form.postal_code.data)
-        if found:
-            form.postal_code.data = format_postal_code(normalize_postal_code(form.postal_code.data))
-            form.prefecture.data, form.city.data = found[0], found[1]
-            if not form.address_line1.data:
-                form.address_line1.data = found[2]
-            flash(_("The address for postal code %(code)s was filled in.", code=form.postal_code.data), "info")
-        else:
-            form.postal_code.errors = [_("This postal code does not exist in Japan Post's data.")]
-        return _render_form(form, terms)
-    if not form.validate_on_submit():
-        return _render_form(form, terms, 400)
-    if not form.chosen_plans():
-        form.plan_image_works.errors.append(_("Choose a plan for at least one service."))
-        return _render_form(form, terms, 400)
-    if terms is None or form.terms_version.data != str(terms.id):
-        form.terms_version.data = str(terms.id) if terms else ""
-        form.accept_terms.data = False
-        form.accept_terms.errors.append(_("The terms of use have changed; read the current version and accept it again."))
-        return _render_form(form, terms, 400)
-    data = services.ApplicationInput(
+def _fill_address(form) -> None:
+    """The no-JavaScript address search: fill prefecture and city, keep everything else."""
+    found = lookup_postal_code(form.postal_code.data)
+    if not found:
+        form.postal_code.errors = [_("This postal code does not exist in Japan Post's data.")]
+        return
+    form.postal_code.data = format_postal_code(normalize_postal_code(form.postal_code.data))
+    form.prefecture.data, form.city.data = found[0], found[1]
+    if not form.address_line1.data:
+        form.address_line1.data = found[2]
+    flash(_("The address for postal code %(code)s was filled in.", code=form.postal_code.data), "info")
+
+
+def _input(form) -> services.ApplicationInput:
+    return services.ApplicationInput(
         company_name=form.company_name.data, company_name_kana=form.company_name_kana.data,
         representative_name=form.representative_name.data, country=form.country.data,
         postal_code=form.postal_code.data or "", prefecture=form.prefecture.data or "",
@@ -90,25 +63,42 @@ def apply():
         trial=form.trial.data == "trial", channel=form.channel.data,
         partner_name=form.partner_name.data or "", locale=str(get_locale() or "ja"),
     )
-    nonce = form.form_nonce.data or ""
-    if len(nonce) < 16:
+
+
+def _show_refusal(form, terms, exc: services.ApplicationError) -> None:
+    """Put a refusal on the form: a fresh nonce for an expired form, the current terms to
+    accept again after a change, otherwise the message next to its field."""
+    if exc.code == "form_expired":
         form.form_nonce.data = secrets.token_urlsafe(24)
-        flash(_("The form expired; check the entries and send it again."), "error")
+        flash(exc.message, "error")
+        return
+    if exc.code == "terms_changed":
+        form.terms_version.data = str(terms.id) if terms else ""
+        form.accept_terms.data = False
+    report_error(exc, form, field="plan_image_works")
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+def apply():
+    terms = current_version(today_jst())
+    form, _plans = _form()
+    if request.method == "GET":
+        form.form_nonce.data = secrets.token_urlsafe(24)
+        form.terms_version.data = str(terms.id) if terms else ""
+        return _render_form(form, terms)
+    if form.lookup.data:
+        _fill_address(form)
+        return _render_form(form, terms)
+    if not form.validate_on_submit():
         return _render_form(form, terms, 400)
-    try:
-        application = services.submit_application(data, nonce=nonce, terms_version=terms,
-                                                  client=client_info())
-        db.session.commit()
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        target = getattr(form, exc.field, None) or form.plan_image_works
-        target.errors = list(target.errors) + [_error_message(exc)]
+    data = _input(form)
+    with transaction(report=False) as done:
+        application = services.submit_application(
+            data, nonce=form.form_nonce.data or "", terms_version=terms, client=client_info(),
+            shown_terms_id=form.terms_version.data or "")
+    if not done:
+        _show_refusal(form, terms, done.error)
         return _render_form(form, terms, 400)
-    except IntegrityError:  # a concurrent double submit loses the race on the unique nonce
-        db.session.rollback()
-        application = services.find_by_nonce(nonce)
-        if application is None:
-            raise
     if application.contact_email.lower() != data.contact_email.lower():
         flash(_("This form was already sent. Open the status page with your reference number."), "error")
         return redirect(url_for("applications.status"))
@@ -118,8 +108,6 @@ def apply():
 
 @bp.route("/apply/submitted")
 def submitted():
-    from portal.applications.models import Application
-
     application_id = session.get(SESSION_KEY)
     application = db.session.get(Application, application_id) if application_id else None
     if application is None:
@@ -164,15 +152,10 @@ def inquiry():
     if application is None:
         return render_template("applications/status_lookup.html", form=StatusLookupForm(),
                                not_found=True), 404
-    try:
+    with transaction(report=False) as done:
         services.record_inquiry(application, client=client_info())
-        db.session.commit()
-    except services.ApplicationError as exc:
-        db.session.rollback()
-        message = {
-            "inquiry_recent": _("Your inquiry has already been sent; we will answer by email."),
-        }.get(exc.code, _("An inquiry is possible once the usage-start notice is overdue (Art. 5(2))."))
-        flash(message, "info")
+    if not done:
+        flash(done.error.message, "info")
         return _render_status(application, status=409)
     flash(_("Your inquiry was sent. Our staff will answer by email."), "success")
     return _render_status(application)

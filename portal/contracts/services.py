@@ -7,12 +7,14 @@ into the dates of §5(5)/§31(2) with their clauses. Services add and flush, nev
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from portal import registry
 from portal.contracts.models import (
     BILLING_PERIODS, CHANNELS, LIVE_STATUSES, SERVICE_PRUS, Contract, Plan, Service,
 )
@@ -87,8 +89,8 @@ def add_contract(
     Checks: the plan is on sale, the billing period is one the plan allows (§5(5)), a partner
     is named for the reseller/agent channels (§31(1)(2)), the organization has no live
     contract for the same service, and the Japan-only rule for PRus (§31(5)).
-    `residency_facts`: the address §31(5) checks; None takes it from the organization's
-    approved application (`organization_residency`).
+    `residency_facts`: the address §31(5) checks; None takes the organization's registered
+    address (`organization_residency`).
     Result: the flushed Contract (status "trial" with its trial end date, or "active").
     Errors: ContractError with code plan_inactive, billing_period, channel, partner_required,
     duplicate_service or japan_only.
@@ -134,21 +136,17 @@ def add_contract(
     return contract
 
 
-def organization_residency(organization_id: int) -> Residency | None:
-    """The address of the organization's approved application (the applicant information of
-    §1(2)), or None when it has none."""
-    from portal.applications.models import Application
+def register_residency_source(app, fn: Callable[[int], Residency | None]) -> None:
+    """Tell contracts where an organization's registered address comes from (accounts owns
+    it): `fn(organization_id) -> Residency | None`."""
+    registry.add(app, "contracts.residency_source", "organization", fn)
 
-    application = db.session.scalar(
-        sa.select(Application)
-        .where(Application.organization_id == organization_id, Application.status == "approved")
-        .order_by(Application.id.desc())
-        .limit(1)
-    )
-    if application is None:
-        return None
-    return Residency(country=application.country, postal_code=application.postal_code,
-                     prefecture=application.prefecture, phone=application.phone)
+
+def organization_residency(organization_id: int) -> Residency | None:
+    """The organization's registered address (the applicant information of §1(2)), from the
+    source accounts registers; None when none is known."""
+    sources = registry.entries("contracts.residency_source")
+    return sources[0][1](organization_id) if sources else None
 
 
 def has_prus_contract(organization_id: int) -> bool:

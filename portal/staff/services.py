@@ -4,8 +4,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
+from portal.clock import now_utc
 from portal.extensions import db
-from portal.mail import OutboxMail
+from portal.mail import OutboxMail, queue_mail
+from portal.pagination import Page
 
 
 def dashboard_counts() -> dict[str, int]:
@@ -29,8 +31,9 @@ def dashboard_counts() -> dict[str, int]:
     }
 
 
-def organizations_page(page: int, per_page: int = 50):
-    """Organizations with their user counts (one query, whatever the page size)."""
+def organizations_page(page: int, per_page: int = 50) -> Page:
+    """Organizations with their user counts: a `Page` of (organization, user count) rows
+    (one query for the rows whatever the page size, one for the total)."""
     user_count = (
         sa.select(sa.func.count(User.id))
         .where(User.organization_id == Organization.id)
@@ -40,7 +43,13 @@ def organizations_page(page: int, per_page: int = 50):
     stmt = sa.select(Organization, user_count.label("user_count")).order_by(Organization.id)
     total = db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    return Page(page=page, per_page=per_page, total=total, items=rows)
+
+
+def queue_test_mail(to_address: str, *, by) -> None:
+    """Queue a test mail so operators can check the SMTP set-up end to end."""
+    queue_mail("test", to_address, "test_mail", requested_by=by.name or by.login_id,
+               created_at=now_utc())
 
 
 def outbox_page(status: str | None, page: int, per_page: int = 50):

@@ -1,16 +1,18 @@
-"""Staff console pages."""
+"""The staff console's own pages: its home, the organizations list and the outbox (mail
+metadata and bodies as queued)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.clock import now_utc
-from portal.extensions import db
-from portal.mail import STATUSES, OutboxMail, queue_mail
 from portal.console import bp
+from portal.extensions import db
+from portal.mail import STATUSES, OutboxMail
+from portal.pagination import page_number
 from portal.staff import services
 from portal.staff.forms import TestMailForm
+from portal.web import transaction
 
 
 @bp.route("/")
@@ -20,9 +22,8 @@ def home():
 
 @bp.route("/organizations")
 def organizations():
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = services.organizations_page(page)
-    return render_template("staff/organizations.html", rows=rows, total=total, page=page)
+    pagination = services.organizations_page(page_number(request.args.get("page")))
+    return render_template("staff/organizations.html", pagination=pagination)
 
 
 @bp.route("/outbox")
@@ -30,8 +31,7 @@ def outbox():
     status = request.args.get("status")
     if status not in STATUSES:
         status = None
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = services.outbox_page(status, page)
+    pagination = services.outbox_page(status, page_number(request.args.get("page")))
     return render_template(
         "staff/outbox.html",
         pagination=pagination,
@@ -50,14 +50,8 @@ def outbox_test():
         return render_template(
             "staff/outbox.html", pagination=pagination, status=None, statuses=STATUSES, form=form
         ), 400
-    queue_mail(
-        "test",
-        form.to_address.data,
-        "test_mail",
-        requested_by=current_user.name or current_user.login_id,
-        created_at=now_utc(),
-    )
-    db.session.commit()
+    with transaction():
+        services.queue_test_mail(form.to_address.data, by=current_user)
     flash(_("A test mail to %(address)s was added to the outbox.", address=form.to_address.data), "success")
     return redirect(url_for("staff.outbox"))
 

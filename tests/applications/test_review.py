@@ -24,10 +24,6 @@ def submitted(client, db, catalog, make):
     return db.session.scalar(sa.select(Application))
 
 
-def _csrf(auth, path):
-    return auth.csrf_token(path)
-
-
 def test_queue_lists_applications_with_due_date_and_overdue_flag(client, auth, submitted):
     auth.sign_in("ops")
     html = client.get("/staff/applications").get_data(as_text=True)
@@ -43,12 +39,17 @@ def test_approve_creates_organization_contracts_invitation_and_notice(client, au
     path = f"/staff/applications/{submitted.id}"
     page = client.get(path).get_data(as_text=True)
     assert 'value="2026-11-26"' in page  # default: the next business day
-    response = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": _csrf(auth, path)})
+    response = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 302
     app_row = db.session.get(Application, submitted.id)
     assert app_row.status == "approved" and app_row.start_notice_sent_at is not None
     org = db.session.get(Organization, app_row.organization_id)
     assert org.name == "株式会社サンプル商事"
+    # The registered address moves onto the organization; the application keeps its copy.
+    assert (org.country, org.postal_code, org.prefecture, org.phone) == (
+        app_row.country, app_row.postal_code, app_row.prefecture, app_row.phone)
+    assert org.address.startswith(app_row.city) and app_row.address_line1 in org.address
+    assert org.representative_name == app_row.representative_name
     contracts = db.session.scalars(sa.select(Contract).where(Contract.organization_id == org.id)).all()
     assert sorted(c.service.code for c in contracts) == ["image_works", "image_works_prus"]
     assert all(c.trial and c.trial_end_date == date(2026, 12, 30) and c.status == "trial" for c in contracts)
@@ -61,9 +62,9 @@ def test_approve_creates_organization_contracts_invitation_and_notice(client, au
     assert "2026年12月1日" in body and "第5条(1)" in body
     assert any("招待" in s for s in subjects), list(subjects)
     # Approving again, or rejecting after approval, is refused.
-    again = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": _csrf(auth, path)})
+    again = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
     assert again.status_code in (400, 409)
-    reject = client.post(path + "/reject", data={"reason": "x", "csrf_token": _csrf(auth, path)})
+    reject = client.post(path + "/reject", data={"reason": "x", "csrf_token": auth.csrf_token(path)})
     assert reject.status_code == 409
     assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 1
 
@@ -71,13 +72,13 @@ def test_approve_creates_organization_contracts_invitation_and_notice(client, au
 def test_reject_mails_the_reason_and_cannot_then_be_approved(client, auth, db, submitted):
     auth.sign_in("ops")
     path = f"/staff/applications/{submitted.id}"
-    empty = client.post(path + "/reject", data={"reason": "", "csrf_token": _csrf(auth, path)})
+    empty = client.post(path + "/reject", data={"reason": "", "csrf_token": auth.csrf_token(path)})
     assert empty.status_code == 400 and "理由を入力してください" in empty.get_data(as_text=True)
-    ok = client.post(path + "/reject", data={"reason": "反社会的勢力の確認が取れないため", "csrf_token": _csrf(auth, path)})
+    ok = client.post(path + "/reject", data={"reason": "反社会的勢力の確認が取れないため", "csrf_token": auth.csrf_token(path)})
     assert ok.status_code == 302
     mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.kind == "application_rejected"))
     assert "反社会的勢力の確認が取れないため" in mail.body
-    approve = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": _csrf(auth, path)})
+    approve = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
     assert approve.status_code == 409
     assert "処理済み" in approve.get_data(as_text=True)
     assert db.session.get(Application, submitted.id).status == "rejected"
@@ -86,7 +87,7 @@ def test_reject_mails_the_reason_and_cannot_then_be_approved(client, auth, db, s
 def test_start_date_in_the_past_is_refused(client, auth, db, submitted):
     auth.sign_in("ops")
     path = f"/staff/applications/{submitted.id}"
-    response = client.post(path + "/approve", data={"start_date": "2026-11-01", "csrf_token": _csrf(auth, path)})
+    response = client.post(path + "/approve", data={"start_date": "2026-11-01", "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 400 and "過去の日付" in response.get_data(as_text=True)
     assert db.session.get(Application, submitted.id).status == "submitted"
 
@@ -126,11 +127,11 @@ def test_price_list_staff_can_add_and_edit_a_plan(client, auth, db, catalog, mak
     path = f"/staff/price-list/services/{service_id}/plans/new"
     data = {"code": "mini", "name": "ミニ", "monthly_fee": "5000", "minimum_months": "3",
             "billing_periods": ["1", "3"], "max_users": "5", "max_storage_gb": "10",
-            "max_active_guest_links": "20", "active": "y", "csrf_token": _csrf(auth, path)}
+            "max_active_guest_links": "20", "active": "y", "csrf_token": auth.csrf_token(path)}
     assert client.post(path, data=data).status_code == 302
-    dup = client.post(path, data=dict(data, csrf_token=_csrf(auth, path)))
+    dup = client.post(path, data=dict(data, csrf_token=auth.csrf_token(path)))
     assert dup.status_code == 400 and "既に使われています" in dup.get_data(as_text=True)
-    bad = client.post(path, data=dict(data, code="x2", monthly_fee="-1", billing_periods=[], csrf_token=_csrf(auth, path)))
+    bad = client.post(path, data=dict(data, code="x2", monthly_fee="-1", billing_periods=[], csrf_token=auth.csrf_token(path)))
     assert bad.status_code == 400
     from portal.contracts.models import Plan
 
@@ -138,6 +139,6 @@ def test_price_list_staff_can_add_and_edit_a_plan(client, auth, db, catalog, mak
     assert plan.allowed_billing_periods == (1, 3) and plan.max_storage_bytes == 10 * 10**9
     edit = f"/staff/price-list/plans/{plan.id}"
     assert 'value="ミニ"' in client.get(edit).get_data(as_text=True)
-    client.post(edit, data=dict(data, name="ミニ改", monthly_fee="6000", csrf_token=_csrf(auth, edit)))
+    client.post(edit, data=dict(data, name="ミニ改", monthly_fee="6000", csrf_token=auth.csrf_token(edit)))
     db.session.refresh(plan)
     assert (plan.name, plan.monthly_fee) == ("ミニ改", 6000)

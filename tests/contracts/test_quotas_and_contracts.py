@@ -88,18 +88,12 @@ def test_every_prus_contract_is_checked_for_japan(app, make, facts, fragment):
     assert not has_prus_contract(org.id)
 
 
-def test_later_contracts_take_the_address_of_the_approved_application(app, make, db):
-    from portal.applications.models import Application
-
-    org = make.org()
-    terms = make.terms_version()
+def test_later_contracts_take_the_registered_address_of_the_organization(app, make, db):
+    # The address approval copied from the application is the organization's own (§1(2),
+    # §7(2)); a later PRus contract is checked against it.
+    org = make.org(country="US", postal_code="10001", prefecture="", address="NY x",
+                   phone="+1 212 736 3100")
     plan = make.price_list()["image_works_prus"].plans[0]
-    db.session.add(Application(
-        reference="APP-2026-ABCDEF", form_nonce="n" * 20, status="approved", company_name="x",
-        company_name_kana="エックス", representative_name="x", country="US", postal_code="10001",
-        city="NY", address_line1="x", phone="+1 212 736 3100", contact_name="x",
-        contact_email="x@example.com", terms_version_id=terms.id, applied_on=date(2026, 11, 2),
-        organization_id=org.id, start_date=date(2026, 11, 3)))
     db.session.flush()
     with pytest.raises(ContractError) as err:
         add_contract(org.id, plan, start_date=date(2026, 12, 1), billing_period_months=1)

@@ -1,0 +1,32 @@
+"""Translated messages for `ApplicationError` codes: the applicant's form and status page, and
+the staff review (approve/reject)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def error_message(exc) -> str:
+    code = exc.code
+    if code == "japan_only":
+        return (_("IMAGE WORKS PRus is provided only to customers in Japan (Art. 31(5)):") + " "
+                + " ".join(exc.reasons))
+    if code in ("contract", "invitation"):
+        if exc.reasons:
+            return _("The application cannot be approved:") + " " + " ".join(exc.reasons)
+        return _("The application cannot be approved.")
+    messages = {
+        "no_service": _("Choose a plan for at least one service."),
+        "unknown_plan": _("This plan is not available; choose another one."),
+        "billing_period": _("A chosen plan cannot be paid with this billing period; see the "
+                            "plans' billing periods (Art. 5(5))."),
+        "terms_changed": _("The terms of use have changed; read the current version and accept "
+                           "it again."),
+        "form_expired": _("The form expired; check the entries and send it again."),
+        "inquiry_recent": _("Your inquiry has already been sent; we will answer by email."),
+        "not_overdue": _("An inquiry is possible once the usage-start notice is overdue "
+                         "(Art. 5(2))."),
+        "already_decided": _("This application has already been decided; it cannot be approved "
+                             "or rejected again."),
+        "start_in_past": _("The start date cannot be in the past."),
+    }
+    return messages.get(code, _("The application could not be accepted."))
