@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.contracts import staff_views, views
+from portal.contracts import staff_views, views  # noqa: F401  (staff_views adds the staff pages to portal.console.bp)
 
 
 def register(app: Flask) -> None:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from portal import registry
+from portal.contracts.messages import error_message
 from portal.contracts.models import (
     BILLING_PERIODS, CHANNELS, LIVE_STATUSES, SERVICE_PRUS, Contract, Plan, Service,
 )
@@ -29,6 +30,8 @@ TRIAL_DAYS = 30
 class ContractError(DomainError):
     """A contract the terms or the price list refuse. `code` for the view, `clause` cited,
     `reasons` (Japanese, for §31(5)) when the Japan-only check failed."""
+
+    describe = staticmethod(error_message)
 
     def __init__(self, code: str, clause: str = "", reasons: list[str] | None = None, **kw):
         super().__init__(code, clause, **kw)
@@ -263,7 +266,7 @@ def save_plan(plan: Plan, **values) -> Plan:
             )
         )
     if taken:
-        raise ContractError("plan_code_taken")
+        raise ContractError("plan_code_taken", field="code")
     db.session.add(plan)
     db.session.flush()
     return plan

@@ -1,5 +1,5 @@
-"""Staff pages of the price list (価格表, §5(4)(5), §8(1), §9(1)) under /staff, registered on
-`portal.staff.bp`: every service with its plans, a form to add or edit a plan."""
+"""Staff pages of the price list (価格表, §5(4)(5), §8(1), §9(1)) under /staff, pages of the
+staff console (`portal.console.bp`): every service with its plans, a form to add or edit a plan."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,8 +9,9 @@ from portal.contracts import services
 from portal.contracts.forms import PlanForm
 from portal.contracts.models import Plan, Service
 from portal.contracts.quotas import format_quota
-from portal.extensions import db
 from portal.console import bp
+from portal.extensions import db
+from portal.web import transaction
 
 
 @bp.route("/price-list")
@@ -21,13 +22,9 @@ def price_list():
 
 def _save(plan: Plan, form: PlanForm, service: Service, *, new: bool):
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with transaction(form, field="code") as done:
             services.save_plan(plan, **form.values())
-            db.session.commit()
-        except services.ContractError:
-            db.session.rollback()
-            form.code.errors = [_("This plan code is already used by the service.")]
-        else:
+        if done:
             flash(_("The plan %(name)s was saved.", name=plan.name), "success")
             return redirect(url_for("staff.price_list"))
     code = 400 if form.errors else 200

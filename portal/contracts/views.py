@@ -1,20 +1,19 @@
 """The customer admins' contracts page (SPEC §3.2): each contract with its dates and clauses."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template
+from flask_login import current_user
 
 from portal.clock import today_jst
 from portal.contracts import services
+from portal.web import admin_required
 
 bp = Blueprint("contracts", __name__)
 
 
 @bp.route("/contracts")
-@login_required
+@admin_required
 def contracts():
-    if current_user.is_staff or not current_user.is_admin:
-        abort(403)
     today = today_jst()
     rows = [
         (c, services.contract_schedule(c, today))

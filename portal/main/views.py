@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.extensions import db
 from portal.i18n import LANG_COOKIE
 from portal.security import is_safe_next
+from portal.web import transaction
 
 bp = Blueprint("main", __name__)
 
@@ -36,8 +36,8 @@ def language(code: str):
         httponly=True,
     )
     if current_user.is_authenticated and current_user.locale != code:
-        current_user.locale = code
-        db.session.commit()
+        with transaction():
+            current_user.locale = code
     return response
 
 
