@@ -4,15 +4,16 @@ with a live quote (§14(3)(4), §17(4)), renewals (§5(5)) and agent renewal app
 registered data (§14(5)), and the reminders — as daily tasks of `flask portal tick`.
 
 `models` holds the area's tables (keyed by contract; the onboarding engineer's `contracts`
-table is not changed), `services` every action and daily step, `tasks` their registration as
-daily tasks, `views` the customer admins' pages, `staff_views` the staff queues under
-/staff/lifecycle (registered on the staff blueprint).
+table is not changed), `services` (a package, one module per topic) every action and daily
+step, `tasks` their registration as daily tasks, `views` the customer admins' pages,
+`staff_views` the staff queues under /staff/lifecycle (registered on the staff blueprint).
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from portal.lifecycle import staff_views, tasks, views
+# staff_views is imported for its routes on the staff console blueprint (portal.console.bp).
+from portal.lifecycle import staff_views, tasks, views  # noqa: F401
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,8 @@
 times, quotas and the state of the contract are checked by `portal.lifecycle.services`."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
@@ -53,6 +55,19 @@ class CancellationForm(FlaskForm):
                        validators=[InputRequired(message=_l("Choose when the contract ends."))])
     last_day = DateField(_l("Last day of use"), validators=[Optional()])
     quoted_last_day = StringField(validators=[Optional(), Length(max=10)])
+
+    def quoted_day(self) -> date | None:
+        """The last day the page quoted (step 2), or None when absent or not a date."""
+        value = self.quoted_last_day.data
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    def show_quote(self, quote) -> None:
+        """Step 1 done: carry the quoted last day into the confirmation step."""
+        self.last_day.data = quote.last_day
+        self.quoted_last_day.data = quote.last_day.isoformat()
 
 
 class ConversionForm(FlaskForm):

@@ -1,0 +1,102 @@
+"""What every lifecycle service shares: the area's refusal (`LifecycleError`), turning a rule's
+refusal into one, flushing against the "one open request" unique indexes, the partner contact
+address of a partner contract (§31(1)) and mailing a contract's administrators (plus the
+partner's copy). The topic modules beside this one import from here; nothing here imports
+them.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.directory import organization_admins
+from portal.contracts.models import Contract
+from portal.domain import DomainError
+from portal.extensions import db
+from portal.lifecycle import messages
+from portal.lifecycle.models import PartnerContact
+from portal.mail import queue_mail
+from portal.rules import RuleError
+from portal.web import external_url
+
+ONE_DAY = timedelta(days=1)
+
+
+class LifecycleError(DomainError):
+    """A lifecycle action the terms or the state of the contract refuse.
+
+    code: stable reason (see portal.lifecycle.messages); clause: the clause cited;
+    earliest: the earliest acceptable date, if any; field: the form field it belongs to;
+    details: values for the message (e.g. the quota). `message` is the translated text.
+    """
+
+    describe = staticmethod(messages.error_message)
+
+
+def from_rule(exc: RuleError, field: str) -> LifecycleError:
+    """The rule's refusal (code, clause, earliest date) as a LifecycleError on `field`."""
+    return LifecycleError(exc.code, exc.clause, earliest=exc.earliest, field=field)
+
+
+def flush_unique(error: LifecycleError) -> None:
+    """Flush; a unique index violation (a second open request, a double submit) → `error`."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise error from None
+
+
+def require_status(obj, allowed: tuple[str, ...], code: str, clause: str) -> None:
+    """Refuse with `code` unless the request or notice `obj` is in one of the `allowed` states."""
+    if obj.status not in allowed:
+        raise LifecycleError(code, clause, status=obj.status)
+
+
+# --- the partner contact (§31(1)) and the people to mail --------------------------------------
+
+def partner_contact(contract: Contract) -> str:
+    """The partner contact address of a reseller/agent contract (§31(1)), or ""."""
+    if contract.channel == "direct":
+        return ""
+    row = db.session.scalar(sa.select(PartnerContact).where(
+        PartnerContact.contract_id == contract.id))
+    return row.email if row else ""
+
+
+def set_partner_contact(contract: Contract, email: str) -> None:
+    """Record (or with "" remove) the partner contact address of a partner contract."""
+    row = db.session.scalar(sa.select(PartnerContact).where(
+        PartnerContact.contract_id == contract.id))
+    email = (email or "").strip()
+    if not email:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(PartnerContact(contract_id=contract.id, email=email))
+    else:
+        row.email = email
+    db.session.flush()
+
+
+def mail_admins(contract: Contract, kind: str, template: str, **ctx) -> int:
+    """Queue `template` to every customer admin, and a copy to the partner contact (§31(1)).
+
+    Every mail links to the contract's lifecycle page (`contract_url`). Returns the number of
+    mails queued.
+    """
+    ctx.setdefault("contract_url", external_url("lifecycle.contract", contract_id=contract.id))
+    sent = 0
+    for admin in organization_admins(contract.organization_id):
+        queue_mail(kind, admin.email, template, locale=admin.locale or "ja",
+                   organization_id=contract.organization_id, contract=contract,
+                   recipient=admin, partner_copy=False, **ctx)
+        sent += 1
+    copy_to = partner_contact(contract)
+    if copy_to:
+        queue_mail(kind, copy_to, template, organization_id=contract.organization_id,
+                   contract=contract, recipient=None, partner_copy=True, **ctx)
+        sent += 1
+    return sent
