@@ -1,12 +1,13 @@
 """Notices (SYSTEM INFORMATION, §10, §13, §17, §18…): the customer pages, notification
 addresses and the header/sign-in helpers (`views`), the staff pages (`staff_views`), and the
-daily task that publishes scheduled notices."""
+daily task that publishes scheduled notices. The terms area (above this one) publishes its
+terms-change notices through `services`; nothing here imports the terms area."""
 from __future__ import annotations
 
 from flask import Flask
 
 from portal.daily import register_task
-from portal.notices import services, staff_views, terms_views, views  # noqa: F401
+from portal.notices import services, staff_views, views  # noqa: F401
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Translated messages for the notices area's domain errors (codes from `services`)."""
+"""Translated messages for the notices area's domain errors: `NoticeError.describe`, for the
+codes the services raise and those `portal.terms.publishing` raises with the same class."""
 from __future__ import annotations
 
 from flask_babel import gettext as _

@@ -1,21 +1,27 @@
-"""SYSTEM INFORMATION for signed-in users (list, detail, Atom feed) and the customer admins'
-notification addresses, with the public confirmation link."""
+"""SYSTEM INFORMATION for signed-in users (list, detail, Atom feed), the customer admins'
+notification addresses with the public confirmation link, and the helpers every page's
+header and the sign-in page call (`notice_helpers`, the `notice_clause` filter)."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.clock import now_utc
-from portal.web import get_for_org_or_404
 from portal.extensions import db
 from portal.notices import services
 from portal.notices.forms import CATEGORY_LABELS, AddressForm, ConfirmForm
 from portal.notices.models import NotificationAddress
-from portal.notices.messages import error_message
+from portal.pagination import Page, page_number
 from portal.rules.notices import CATEGORIES, clause_for
+from portal.web import admin_required, get_for_org_or_404, transaction
 
 bp = Blueprint("notices", __name__)
+
+PER_PAGE = 20
+FEED_SIZE = 30
 
 
 @bp.app_template_filter("notice_clause")
@@ -49,20 +55,27 @@ def notice_helpers():
     }
 
 
+def _publish_due(now: datetime) -> None:
+    """Scheduled notices are "published on first view after that time". The commit happens
+    only when one was published: committing expires the signed-in user, which would cost
+    every view of the list one more query."""
+    if services.publish_due(now):
+        db.session.commit()
+
+
 @bp.route("/system-information")
 @login_required
 def system_information():
     if current_user.is_staff:
         return redirect(url_for("staff.notices"))
     now = now_utc()
-    if services.publish_due(now):  # "published on first view after that time"
-        db.session.commit()
+    _publish_due(now)
     category = request.args.get("category")
-    if category not in CATEGORIES:
-        category = None
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = services.notices_page(current_user, now, category=category, page=page)
-    return render_template("notices/list.html", rows=rows, total=total, page=page, per_page=20,
+    category = category if category in CATEGORIES else None
+    page = page_number(request.args.get("page"))
+    rows, total = services.notices_page(current_user, now, category=category, page=page,
+                                        per_page=PER_PAGE)
+    return render_template("notices/list.html", pagination=Page(page, PER_PAGE, total, rows),
                            category=category, categories=CATEGORY_LABELS)
 
 
@@ -71,13 +84,8 @@ def system_information():
 def notice_detail(notice_id: int):
     if current_user.is_staff:
         return redirect(url_for("staff.notice_detail", notice_id=notice_id))
-    now = now_utc()
-    services.publish_due(now)
-    notice = services.notice_for_user(notice_id, current_user, now)
-    if notice is None:
-        abort(404)
-    services.mark_read(notice, current_user, now)
-    db.session.commit()
+    with transaction():  # the 404 leaves the block by its exception: nothing is committed
+        notice = services.open_notice(notice_id, current_user, now_utc()) or abort(404)
     return render_template("notices/detail.html", notice=notice, categories=CATEGORY_LABELS)
 
 
@@ -87,14 +95,9 @@ def feed():
     if current_user.is_staff:
         abort(404)
     now = now_utc()
-    rows, _total = services.notices_page(current_user, now, per_page=30)
+    rows, _total = services.notices_page(current_user, now, per_page=FEED_SIZE)
     body = render_template("notices/feed.xml", rows=rows, now=now, categories=CATEGORY_LABELS)
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
-
-
-def _require_admin():
-    if not current_user.is_admin:
-        abort(403)
 
 
 def _addresses_page(form, status=200):
@@ -110,47 +113,44 @@ def _addresses_page(form, status=200):
 
 
 @bp.route("/notification-addresses", methods=["GET", "POST"])
-@login_required
+@admin_required
 def addresses():
-    _require_admin()
     form = AddressForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form, field="email") as done:
             address = services.add_address(current_user.organization, form.email.data,
                                            user=current_user)
-        except services.NoticeError as exc:
-            form.email.errors.append(error_message(exc))
-            return _addresses_page(form, 400)
-        db.session.commit()
-        flash(_("A confirmation link was sent to %(address)s. The address is used once the link "
-                "is opened.", address=address.email), "success")
-        return redirect(url_for("notices.addresses"))
+        if done:
+            flash(_("A confirmation link was sent to %(address)s. The address is used once the "
+                    "link is opened.", address=address.email), "success")
+            return redirect(url_for("notices.addresses"))
     return _addresses_page(form, 400 if form.errors else 200)
 
 
 @bp.route("/notification-addresses/<int:address_id>/remove", methods=["POST"])
-@login_required
+@admin_required
 def remove_address(address_id: int):
-    _require_admin()
     address = get_for_org_or_404(NotificationAddress, address_id, current_user.organization_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.remove_address(address, user=current_user)
-    db.session.commit()
-    flash(_("%(address)s was removed.", address=address.email), "success")
+    with transaction() as done:
+        services.remove_address(address, user=current_user)
+    if done:
+        flash(_("%(address)s was removed.", address=address.email), "success")
     return redirect(url_for("notices.addresses"))
 
 
 @bp.route("/notification-addresses/<int:address_id>/resend", methods=["POST"])
-@login_required
+@admin_required
 def resend_address(address_id: int):
-    _require_admin()
     address = get_for_org_or_404(NotificationAddress, address_id, current_user.organization_id)
     if address.status == "removed" or not ConfirmForm().validate_on_submit():
         abort(404 if address.status == "removed" else 400)
-    services.resend_confirmation(address, user=current_user)
-    db.session.commit()
-    flash(_("A new confirmation link was sent to %(address)s.", address=address.email), "success")
+    with transaction() as done:
+        services.resend_confirmation(address, user=current_user)
+    if done:
+        flash(_("A new confirmation link was sent to %(address)s.", address=address.email),
+              "success")
     return redirect(url_for("notices.addresses"))
 
 
@@ -158,15 +158,13 @@ def resend_address(address_id: int):
 def confirm_address(token: str):
     """Public: the link in the confirmation mail (the recipient may have no account)."""
     form = ConfirmForm()
-    address = services.find_pending_by_token(token)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
+    address = services.find_pending_by_token(token)  # None when unknown, used or expired
+    if form.validate_on_submit() and address is not None:
+        with transaction() as done:
             address = services.confirm_address(token)
-        except services.NoticeError:
-            address = None
-        else:
-            db.session.commit()
+        if done:
             return render_template("notices/address_confirmed.html", address=address)
-    if address is None or address.token_expires_at < now_utc():
+        address = None
+    if address is None:
         return render_template("notices/address_confirm.html", address=None, form=form), 404
     return render_template("notices/address_confirm.html", address=address, form=form)

@@ -1,7 +1,9 @@
 """Terms of use versions and their acceptances (SPEC §3.9; terms §2(1), §4(1), §17).
 
 The text of every version is kept in the database and shown at /terms (the version in effect
-today, in Japan) and /terms/<version>; an acceptance records which version was accepted, when,
+today, in Japan), /terms/<version> and side by side at /terms/diff (`views`); staff publish a
+new version with its terms-change notice at /staff/terms/new (`staff_views`, through the
+notices area's services, §17(1)). An acceptance records which version was accepted, when,
 by whom (a user, or an application before any account exists) and how ("explicit" on a form,
 "deemed" on first use after a change, §17(3)).
 """
@@ -12,12 +14,13 @@ from flask_login import current_user, user_logged_in
 
 from portal.accounts import hooks as account_hooks
 from portal.clock import today_jst
-from portal.terms import consent, services, views
+from portal.terms import consent, services, staff_views, views  # noqa: F401
 
 
 def register(app: Flask) -> None:
-    """The public terms pages and the §17(3) deemed-consent check (at sign-in and on the first
-    request of each day in Japan)."""
+    """The public terms pages, the staff page (on the console's blueprint, by importing
+    `staff_views`) and the §17(3) deemed-consent check (at sign-in and on the first request of
+    each day in Japan)."""
     app.register_blueprint(views.bp)
     app.before_request(_deemed_consent_check)
     user_logged_in.connect(_on_sign_in)

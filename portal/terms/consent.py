@@ -15,9 +15,12 @@ from flask import flash, session
 from flask_babel import gettext as _
 
 from portal.accounts.models import User
+from portal.clock import today_jst
 from portal.extensions import db
+from portal.i18n import clause, jdate
 from portal.terms.models import TermsAcceptance, TermsVersion
 from portal.terms.services import current_version, record_acceptance
+from portal.web import client_info
 
 SESSION_KEY = "terms_checked_on"
 
@@ -49,9 +52,6 @@ def check(user: User) -> None:
     """Run the check for a signed-in customer user at most once per day and session; commit
     the record (bookkeeping of its own, like the session's last-seen time) and flash the
     one-time explanation."""
-    from portal.web import client_info
-    from portal.clock import today_jst
-
     if user is None or not user.is_authenticated or user.is_staff:
         return
     today = today_jst()
@@ -65,16 +65,4 @@ def check(user: User) -> None:
                 "Because you used the service on or after that date, you are deemed to have "
                 "agreed to the revised terms (%(clause)s). You can read them and the changes "
                 "under \"Terms of use\".", version=version.version,
-                date=_jdate(version.effective_date), clause=_clause("§17(3)")), "info")
-
-
-def _jdate(day: date) -> str:
-    from portal.i18n import jdate
-
-    return jdate(day)
-
-
-def _clause(ref: str) -> str:
-    from portal.i18n import clause
-
-    return clause(ref)
+                date=jdate(version.effective_date), clause=clause("§17(3)")), "info")

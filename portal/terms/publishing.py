@@ -2,10 +2,10 @@
 side-by-side difference of two versions.
 
 `publish_version` writes the `TermsVersion` and a "terms_change" notice for everyone (posted on
-SYSTEM INFORMATION and mailed to the confirmed notification addresses) in one transaction; the
-lead time — the change takes effect after its notice — is checked by the notices service with
-`portal.rules.notices`. `side_by_side` compares two versions line by line with difflib.
-Part of the notices area (issue 5), kept next to the terms models it extends.
+SYSTEM INFORMATION and mailed to the confirmed notification addresses) in one transaction,
+through the notices area's services (terms sits above notices): the lead time — the change
+takes effect after its notice — is checked there with `portal.rules.notices`, and refusals are
+`NoticeError`s. `side_by_side` compares two versions line by line with difflib.
 """
 from __future__ import annotations
 
@@ -14,27 +14,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.notices.services import NoticeDraft, NoticeError, create_notice
 from portal.notices.models import Notice
+from portal.notices.services import NoticeDraft, NoticeError, create_notice
 from portal.terms.models import TermsVersion
+from portal.web import external_url
 
 
-def default_notice(version_label: str, effective: date, base_url: str) -> tuple[str, str]:
+def default_notice(version_label: str, effective: date) -> tuple[str, str]:
     """Japanese title and Markdown body of the terms-change notice (notice content is data in
-    Japanese, like any notice staff type; staff can edit it before publishing)."""
+    Japanese, like any notice staff type; staff can edit it before publishing), with absolute
+    links to the new version and to its comparison with the one before."""
     day = f"{effective.year}年{effective.month}月{effective.day}日"
-    base = base_url.rstrip("/")
+    version_url = external_url("terms.version", version=version_label)
+    diff_url = external_url("terms.diff", new=version_label)
     title = f"利用規約改定のお知らせ（{day}施行）"
     body = (
         f"平素より本サービスをご利用いただき、誠にありがとうございます。\n\n"
         f"利用規約を改定し、{day}より改定後の利用規約（{version_label}）を適用いたします"
         f"（利用規約第17条(1)）。\n\n"
-        f"- 改定後の利用規約：[{version_label}]({base}/terms/{version_label})\n"
-        f"- 変更箇所の比較：[新旧対照]({base}/terms/diff?new={version_label})\n\n"
+        f"- 改定後の利用規約：[{version_label}]({version_url})\n"
+        f"- 変更箇所の比較：[新旧対照]({diff_url})\n\n"
         f"施行日以降に本サービスをご利用いただいた場合、改定後の利用規約に同意いただいたものと"
         f"みなします（同第17条(3)）。改定に同意いただけない場合は、施行日の前日までに解約の"
         f"お手続きをお願いいたします（同第17条(4)）。"
@@ -68,8 +70,7 @@ def publish_version(*, version: str, title: str, body: str, effective_date: date
     if db.session.scalar(sa.select(TermsVersion.id).where(TermsVersion.version == version)):
         raise NoticeError("version_taken", field="version")
     if effective_date is not None:
-        default_title, default_body = default_notice(version, effective_date,
-                                                     current_app.config["BASE_URL"])
+        default_title, default_body = default_notice(version, effective_date)
     else:
         default_title, default_body = "利用規約改定のお知らせ", "利用規約を改定いたします。"
     notice, _ = create_notice(NoticeDraft(

@@ -60,3 +60,22 @@ def record_acceptance(version: TermsVersion, *, user=None, application=None,
     db.session.add(acceptance)
     db.session.flush()
     return acceptance
+
+
+def versions_to_compare(versions: list[TermsVersion], old_label: str | None,
+                        new_label: str | None) -> tuple[TermsVersion | None, TermsVersion | None]:
+    """The (earlier, later) pair the comparison page shows, from `versions` (newest effective
+    date first, at least two) and the labels asked for.
+
+    Without a later label: the newest version. Without an earlier label: the newest version
+    in effect before the later one (or, when there is none, the second newest). Result:
+    (None, None) when a label asked for is unknown (the page answers 404).
+    """
+    by_label = {v.version: v for v in versions}
+    new = by_label.get(versions[0].version if new_label is None else new_label)
+    if new is None:
+        return None, None
+    older = [v for v in versions if v.effective_date < new.effective_date]
+    default_old = older[0].version if older else versions[1].version
+    old = by_label.get(default_old if old_label is None else old_label)
+    return (old, new) if old is not None else (None, None)

@@ -1,0 +1,94 @@
+"""The notices area's services, one module per topic; this package re-exports their public
+names so callers write `from portal.notices import services` and `services.create_notice(…)`.
+
+- `drafting`: `NoticeDraft`, `check_draft` (lead times, §8(1)/§17(1)/§19(2)), `create_notice`,
+  incident updates (`add_update`, §13).
+- `publishing`: `publish` and the batched fan-out of deliveries and mail (§10(1)), the delivery
+  records staff read.
+- `scheduled`: `publish_due` (first view) and the daily task `publish_scheduled_notices`.
+- `reading`: what a user reads — lists, the opened notice, unread counts, public notices.
+- `addresses`: notification addresses with confirmation tokens and bounces (§10(2)).
+- `errors`: `NoticeError`, the area's `DomainError`.
+
+Services add and flush, never commit: the view (or the daily job) commits once.
+"""
+from __future__ import annotations
+
+from portal.notices.services.addresses import (
+    CONFIRM_TOKEN_LIFETIME,
+    MAX_ADDRESSES,
+    add_address,
+    address_history,
+    address_organization,
+    bounced_addresses,
+    confirm_address,
+    find_pending_by_token,
+    live_addresses,
+    remove_address,
+    resend_confirmation,
+)
+from portal.notices.services.drafting import (
+    EFFECTIVE_ALLOWED,
+    EFFECTIVE_REQUIRED,
+    NoticeDraft,
+    add_update,
+    check_draft,
+    create_notice,
+)
+from portal.notices.services.errors import NoticeError
+from portal.notices.services.publishing import (
+    CHUNK,
+    delivery_rows,
+    delivery_summary,
+    publish,
+    render_notice_mail,
+    service_customer_ids,
+)
+from portal.notices.services.reading import (
+    mark_read,
+    notice_for_user,
+    notices_page,
+    open_notice,
+    public_notices,
+    staff_notices_page,
+    unread_count,
+    visible_to,
+)
+from portal.notices.services.scheduled import publish_due, publish_scheduled_notices
+
+__all__ = [
+    "CHUNK",
+    "CONFIRM_TOKEN_LIFETIME",
+    "EFFECTIVE_ALLOWED",
+    "EFFECTIVE_REQUIRED",
+    "MAX_ADDRESSES",
+    "NoticeDraft",
+    "NoticeError",
+    "add_address",
+    "add_update",
+    "address_history",
+    "address_organization",
+    "bounced_addresses",
+    "check_draft",
+    "confirm_address",
+    "create_notice",
+    "delivery_rows",
+    "delivery_summary",
+    "find_pending_by_token",
+    "live_addresses",
+    "mark_read",
+    "notice_for_user",
+    "notices_page",
+    "open_notice",
+    "public_notices",
+    "publish",
+    "publish_due",
+    "publish_scheduled_notices",
+    "remove_address",
+    "render_notice_mail",
+    "resend_confirmation",
+    "service_customer_ids",
+    "staff_notices_page",
+    "unread_count",
+    "visible_to",
+]
