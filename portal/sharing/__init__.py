@@ -3,8 +3,9 @@
 Two blueprints: `views.bp` for signed-in customer users (deliveries, links, access logs, the
 admins' settings) and `guest_views.guest_bp` for the public guest pages under /g/<token>, which
 add their own stricter headers (no referrer, noindex, no shared caching). `register` also hands
-the §9(1) usage counters for storage and active guest links to the quota check. No staff route
-serves file content (file-blind, §24(2)).
+the §9(1) usage counters for storage and active guest links to the quota check, suspends the
+links of users contained after a misuse report (§7(4)), and lets stored files follow the
+transaction (`services.file_cleanup`). No staff route serves file content (file-blind, §24(2)).
 """
 from __future__ import annotations
 
@@ -21,3 +22,4 @@ def register(app: Flask) -> None:
     register_usage_counter(app, "storage_bytes", services.storage_bytes_used)
     register_usage_counter(app, "guest_links", services.active_links)
     account_hooks.on_users_contained(app, services.suspend_links_created_by)
+    services.file_cleanup.install()

@@ -1,11 +1,11 @@
 """The public guest pages under /g/<token> (SPEC §3.7; terms §1(4), §31(5)).
 
-Anyone holding the URL sees the delivery and downloads its files; no sign-in. The order of
-gates: unknown token → 404; organization suspended/terminated, link suspended, revoked,
-used up or expired → 410 with a page that says which; PRus organization → residence in Japan
-confirmed first (§31(5)); password → asked first (throttled, never locked). What a guest has
-passed is kept in the signed session cookie, tied to the link's password hash, so changing
-nothing on the server a guest can forge nothing.
+Anyone holding the URL sees the delivery and downloads its files; no sign-in. The gates, in
+order, are decided by `services.next_step`: unknown token → 404; organization
+suspended/terminated, link suspended, revoked, used up or expired → 410 with a page that says
+which; PRus organization → residence in Japan confirmed first (§31(5)); password → asked first
+(throttled, never locked). What a guest has passed is kept in the signed session cookie, tied
+to the link's password hash, so changing nothing on the server a guest can forge nothing.
 
 Every guest response: `Referrer-Policy: no-referrer` (the token never leaks to other sites),
 `X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`.
@@ -13,18 +13,17 @@ Every guest response: `Referrer-Policy: no-referrer` (the token never leaks to o
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
-from portal.web import client_info
 from portal.clock import now_utc
-from portal.contracts.services import has_prus_contract
 from portal.extensions import db
 from portal.sharing import services
 from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import GuestPasswordForm, ResidenceForm
 from portal.sharing.models import GuestLink
+from portal.web import client_info, transaction
 
 guest_bp = Blueprint("guest", __name__)
 
@@ -54,38 +53,48 @@ def _passed(key: str, link: GuestLink) -> bool:
     return _fingerprint(link) in session.get(key, [])
 
 
-def _load(token: str) -> tuple[GuestLink, str]:
+def _step(token: str, now: datetime, file: services.FileRequest | None = None):
+    """The link of the token (404 when there is none) and what its guest may do next."""
     link = services.find_link(token)
     if link is None:
         abort(404)
-    return link, services.link_status(link, now_utc())
+    return link, services.next_step(link, now, residence_confirmed=_passed(RESIDENCE_KEY, link),
+                                    unlocked=_passed(UNLOCKED_KEY, link), file=file)
+
+
+def _not_open(link: GuestLink, step: services.Step, token: str, *, ask_here: bool = False):
+    """The answer to a step other than going on: the 410 page, or the question still open —
+    asked on this page (`ask_here`, the guest page) or by sending the guest back to it."""
+    if step.action == services.GONE:
+        return _gone(link, step.status)
+    if not ask_here:
+        return redirect(url_for("guest.guest_page", token=token), 303)
+    if step.action == services.ASK_RESIDENCE:
+        return _residence_page(ResidenceForm(), token, link)
+    return _password_page(GuestPasswordForm(), token, link)
 
 
 def _gone(link: GuestLink, status: str):
     return render_template("sharing/guest_gone.html", status=status, link=link), 410
 
 
-def _gate(link: GuestLink, token: str):
-    """A response asking for what is still missing (residence, password), or None."""
-    if has_prus_contract(link.organization_id) and not _passed(RESIDENCE_KEY, link):
-        return render_template("sharing/guest_residence.html", form=ResidenceForm(), token=token,
-                               link=link)
-    if link.has_password and not _passed(UNLOCKED_KEY, link):
-        return render_template("sharing/guest_password.html", form=GuestPasswordForm(),
-                               token=token, link=link, wait=0)
-    return None
+def _residence_page(form, token: str, link: GuestLink, status: int = 200):
+    return render_template("sharing/guest_residence.html", form=form, token=token,
+                           link=link), status
+
+
+def _password_page(form, token: str, link: GuestLink, status: int = 200, wait: int = 0):
+    return render_template("sharing/guest_password.html", form=form, token=token, link=link,
+                           wait=wait), status
 
 
 @guest_bp.route("/g/<token>")
 def guest_page(token: str):
-    link, status = _load(token)
-    if status != "active":
-        return _gone(link, status)
-    gate = _gate(link, token)
-    if gate is not None:
-        return gate
-    services.record_access(link, "view", client_info())
-    db.session.commit()
+    link, step = _step(token, now_utc())
+    if step.action != services.OPEN:
+        return _not_open(link, step, token, ask_here=True)
+    with transaction():
+        services.record_access(link, "view", client_info())
     return render_template("sharing/guest.html", link=link, token=token,
                            delivery=link.delivery, files=link.delivery.files,
                            sender=services.organization_name(link.organization_id))
@@ -93,13 +102,12 @@ def guest_page(token: str):
 
 @guest_bp.route("/g/<token>/residence", methods=["POST"])
 def guest_residence(token: str):
-    link, status = _load(token)
-    if status != "active":
-        return _gone(link, status)
+    link, step = _step(token, now_utc())
+    if step.action == services.GONE:
+        return _gone(link, step.status)
     form = ResidenceForm()
     if not form.validate():
-        return render_template("sharing/guest_residence.html", form=form, token=token,
-                               link=link), 400
+        return _residence_page(form, token, link, 400)
     if form.answer.data != "japan":
         return render_template("sharing/guest_abroad.html", link=link), 403
     _remember(RESIDENCE_KEY, link)
@@ -108,39 +116,23 @@ def guest_residence(token: str):
 
 @guest_bp.route("/g/<token>/password", methods=["POST"])
 def guest_password(token: str):
-    link, status = _load(token)
-    if status != "active":
-        return _gone(link, status)
-    if has_prus_contract(link.organization_id) and not _passed(RESIDENCE_KEY, link):
-        return redirect(url_for("guest.guest_page", token=token), 303)
+    now = now_utc()
+    link, step = _step(token, now)
+    if step.action in (services.GONE, services.ASK_RESIDENCE):
+        return _not_open(link, step, token)
     form = GuestPasswordForm()
     if not form.validate():
-        return render_template("sharing/guest_password.html", form=form, token=token,
-                               link=link, wait=0), 400
-    client, now = client_info(), now_utc()
-    wait = services.password_wait(link, client.ip_address, now)
-    if wait:
-        form.password.errors = [_("Too many wrong passwords. Please wait %(n)d seconds and try "
-                                  "again.", n=wait)]
-        return render_template("sharing/guest_password.html", form=form, token=token,
-                               link=link, wait=wait), 429
-    if not services.check_password(link, form.password.data, client, now):
+        return _password_page(form, token, link, 400)
+    try:
+        services.unlock(link, form.password.data, client_info(), now)
+    except services.SharingError as exc:
+        # A wrong password stays logged although refused: the throttle counts it.
         db.session.commit()
-        form.password.errors = [_("The password is not correct.")]
-        return render_template("sharing/guest_password.html", form=form, token=token,
-                               link=link, wait=0), 400
+        form.password.errors = [exc.message]
+        wait = exc.details.get("wait", 0)
+        return _password_page(form, token, link, 429 if wait else 400, wait)
     _remember(UNLOCKED_KEY, link)
     return redirect(url_for("guest.guest_page", token=token), 303)
-
-
-def _ready(token: str):
-    """(link, None) when the guest may download; otherwise (None, response)."""
-    link, status = _load(token)
-    if status != "active":
-        return None, _gone(link, status)
-    if _gate(link, token) is not None:
-        return None, redirect(url_for("guest.guest_page", token=token), 303)
-    return link, None
 
 
 def _is_continuation() -> bool:
@@ -153,57 +145,54 @@ def guest_file(token: str, file_id: int):
     """One file. Counts as one download, except a Range request that resumes (does not start
     at byte 0) a download the same address started within 24 hours, and HEAD requests."""
     client, now = client_info(), now_utc()
-    link, status = _load(token)
-    if link.delivery is None:
-        return _gone(link, status)
-    stored = next((f for f in link.delivery.files if f.id == file_id), None)
-    if stored is None:
+    wanted = services.FileRequest(file_id, client.ip_address, _is_continuation(),
+                                  head=request.method == "HEAD")
+    link, step = _step(token, now, wanted)
+    if step.action == services.NO_SUCH_FILE:
         abort(404)
-    resuming = (status in ("active", "used_up") and _is_continuation()
-                and services.may_resume(link, stored.id, client.ip_address, now))
-    if status != "active" and not resuming:
-        return _gone(link, status)
-    if _gate(link, token) is not None:
-        return redirect(url_for("guest.guest_page", token=token), 303)
-    if request.method == "HEAD":
-        return send_stored_file(stored)
-    if resuming:
-        services.record_access(link, "resume", client, stored, now)
-    else:
-        if not services.claim_download(link.id, now):
-            db.session.rollback()
-            db.session.refresh(link)
-            status = services.link_status(link, now)
-            return _gone(link, status if status != "active" else "used_up")
-        services.record_access(link, "download", client, stored, now)
-        services.notify_download(link, stored.name, client)
-    return _commit_then(send_stored_file(stored))
+    if step.action == services.HEAD_ONLY:
+        return send_stored_file(step.file)
+    if step.action not in (services.OPEN, services.RESUME):
+        return _not_open(link, step, token)
+    refused = _claim(link, client, now, step.file, resume=step.action == services.RESUME)
+    if refused is not None:
+        return refused
+    return _commit_then(send_stored_file(step.file))
+
+
+@guest_bp.route("/g/<token>/all.zip")
+def guest_zip(token: str):
+    """All files as one zip streamed on the fly; counts as one download."""
+    client, now = client_info(), now_utc()
+    link, step = _step(token, now)
+    if step.action != services.OPEN:
+        return _not_open(link, step, token)
+    refused = _claim(link, client, now)
+    if refused is not None:
+        return refused
+    name = services.sanitize_filename(link.delivery.subject) + ".zip"
+    return _commit_then(zip_response(list(link.delivery.files), name))
+
+
+def _claim(link: GuestLink, client, now: datetime, file=None, *, resume: bool = False):
+    """None once the download is counted and logged; else (none left) the 410 page."""
+    if services.take_download(link, client, now, file, resume=resume):
+        return None
+    # The refused claim wrote nothing; a new transaction lets the refresh read the winner's commit.
+    db.session.rollback()
+    db.session.refresh(link)
+    status = services.link_status(link, now)
+    return _gone(link, status if status != "active" else "used_up")
 
 
 def _commit_then(response):
     """Commit the count and log, then send; the response is built first so it needs nothing
     from the (then expired) session, and its file is closed if the commit fails."""
     try:
+        # Commit before any byte goes out: the claim must hold even if the guest disconnects.
         db.session.commit()
     except Exception:
         response.close()
         raise
     return response
 
-
-@guest_bp.route("/g/<token>/all.zip")
-def guest_zip(token: str):
-    """All files as one zip streamed on the fly; counts as one download."""
-    link, response = _ready(token)
-    if link is None:
-        return response
-    client, now = client_info(), now_utc()
-    if not services.claim_download(link.id, now):
-        db.session.rollback()
-        db.session.refresh(link)
-        status = services.link_status(link, now)
-        return _gone(link, status if status != "active" else "used_up")
-    services.record_access(link, "zip", client, None, now)
-    services.notify_download(link, "", client)
-    name = services.sanitize_filename(link.delivery.subject) + ".zip"
-    return _commit_then(zip_response(list(link.delivery.files), name))

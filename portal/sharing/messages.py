@@ -1,4 +1,6 @@
-"""Translated messages for the files area's domain errors (codes from `services`)."""
+"""Translated messages for the files area's domain errors (codes from `services`): the
+`describe` of `SharingError`, so `exc.message` is the text for the current language. A
+`QuotaExceeded` (§9(1)) brings its own message."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -16,6 +18,9 @@ def error_message(exc) -> str:
                  name=d["name"], limit=format_quota("storage_bytes", d["limit"]))
     if code == "too_many_files":
         return _("Upload at most %(n)d files in one delivery.", n=d["limit"])
+    if code == "password_wait":
+        return _("Too many wrong passwords. Please wait %(n)d seconds and try "
+                 "again.", n=d["wait"])
     if code == "days_out_of_range":
         return _("Choose between 1 and %(n)d days (your organization's maximum, counted from "
                  "the link's creation).", n=d["maximum"])
@@ -26,5 +31,6 @@ def error_message(exc) -> str:
         "invalid_max_days": _("Enter a number of days between 1 and 365."),
         "upload_interrupted": _("The upload was interrupted. Nothing was saved; please try again."),
         "not_multipart": _("The files could not be read. Please use the form on this page."),
+        "wrong_password": _("The password is not correct."),
     }
     return messages.get(code, _("The request could not be processed."))

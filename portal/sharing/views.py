@@ -1,26 +1,23 @@
-"""Customer pages of the files area: deliveries (upload, list, detail), guest links (create,
-revoke, access log, lists with filters) and the admins' maximum link lifetime.
+"""Customer pages of the files area: deliveries (upload, list, detail, the admins' archive),
+guest links (create, revoke, access log, lists with filters) and the admins' longest link
+validity. Also the app-wide `filesize` template filter.
 
-The upload view parses the multipart body itself with a stream factory that writes each file
-straight into the storage's temporary directory (constant memory, per-file limit enforced
-while streaming); it is exempt from the global CSRF hook only because that hook would parse
-the body first — the form validates its CSRF token itself.
+Every page is for signed-in customer users; staff get 404 (file-blind, §24(2)): for them
+these pages do not exist. The upload page is exempt from the global CSRF hook only because
+that hook would parse the body first — `portal.sharing.uploads` streams the body and the form
+validates its CSRF token itself.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
-from werkzeug.formparser import parse_form_data
+from flask_login import current_user
 
 from portal.accounts.services import record_event
-from portal.web import client_info
 from portal.clock import now_utc, today_jst
-from portal.contracts.quotas import QuotaExceeded
-from portal.web import get_for_org_or_404
-from portal.extensions import csrf, db
-from portal.sharing import services
+from portal.extensions import csrf
+from portal.pagination import page_number
+from portal.sharing import services, uploads
 from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import (
     ACCESS_LABELS,
@@ -30,11 +27,24 @@ from portal.sharing.forms import (
     RevokeForm,
     SettingsForm,
 )
-from portal.sharing.messages import error_message
 from portal.sharing.models import Delivery, GuestLink
-from portal.sharing.storage import get_storage
+from portal.web import (
+    admin_required,
+    client_info,
+    get_for_org_or_404,
+    require_customer,
+    transaction,
+)
 
 bp = Blueprint("sharing", __name__)
+
+
+@bp.before_request
+def customers_only():
+    """Sign-in for anonymous visitors; 404 for staff (file-blind, §24(2), not merely 403)."""
+    if current_user.is_authenticated and current_user.is_staff:
+        abort(404)
+    return require_customer()
 
 
 @bp.app_template_filter("filesize")
@@ -52,42 +62,26 @@ def filesize(value: int | None) -> str:
     return f"{value:,} B"
 
 
-def _customer():
-    if current_user.is_staff:  # staff are file-blind (§24(2)): no customer file pages
-        abort(404)
-
-
 def _managed(model, object_id: int):
+    """The organization's delivery or link, if the user manages it (creator or admin); else 404."""
     obj = get_for_org_or_404(model, object_id, current_user.organization_id)
     if not services.can_manage(current_user, obj):
         abort(404)
     return obj
 
 
-def _status_arg() -> str | None:
-    status = request.args.get("status")
-    return status if status in services.LINK_STATUSES else None  # "deleted": not a filter
-
-
 @bp.route("/deliveries")
-@login_required
 def deliveries():
-    _customer()
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = services.deliveries_page(current_user, page)
+    pagination = services.deliveries_page(current_user, page_number(request.args.get("page")))
     archive = current_user.is_admin and services.archive_available(current_user.organization_id)
     return render_template("sharing/deliveries.html", pagination=pagination, archive=archive)
 
 
 @bp.route("/deliveries/archive.zip")
-@login_required
+@admin_required
 def archive():
     """A customer admin downloads every file of the organization as one zip, streamed
-    (issue 6: until the last day of use; §14(5) deletes the data the day after). Staff are
-    file-blind (§24(2)): 404."""
-    _customer()
-    if not current_user.is_admin:
-        abort(403)
+    (issue 6: until the last day of use; §14(5) deletes the data the day after)."""
     org_id = current_user.organization_id
     if not services.archive_available(org_id):
         abort(404)
@@ -95,88 +89,43 @@ def archive():
     if not files:
         flash(_("Your organization has no files to download."), "info")
         return redirect(url_for("sharing.deliveries"), 303)
-    record_event("archive_download", client_info(), user=current_user, files=len(files),
-                 bytes=sum(f.size for f in files))
-    db.session.commit()
-    name = services.sanitize_filename(
-        f"{services.organization_name(org_id)}_{today_jst():%Y%m%d}.zip")
-    return zip_response(files, name, names)
+    with transaction():
+        record_event("archive_download", client_info(), user=current_user, files=len(files),
+                     bytes=sum(f.size for f in files))
+    return zip_response(files, services.archive_name(org_id, today_jst()), names)
 
 
 @bp.route("/deliveries/new", methods=["GET", "POST"])
 @csrf.exempt
-@login_required
 def new_delivery():
-    _customer()
     limit = current_app.config["UPLOAD_MAX_FILE_BYTES"]
     if request.method == "GET":
         return _new_page(DeliveryForm(), limit)
-    if request.mimetype != "multipart/form-data":
-        form = DeliveryForm()
-        form.validate()
-        form.files.errors = [error_message(services.SharingError("not_multipart"))]
-        return _new_page(form, limit, 400)
     try:
-        # Refuse at once when even the body's size (less a generous allowance for the form
-        # fields and multipart framing) cannot fit; the exact sizes are checked after receipt.
-        services.check_upload_fits(current_user.organization_id, request.content_length or 0)
-    except QuotaExceeded as exc:
-        form = DeliveryForm(formdata=None)
-        form.files.errors = [error_message(exc)]
-        return _new_page(form, limit, 413)
-    storage = get_storage()
-    writers = []
-
-    def stream_factory(total_content_length, content_type, filename, content_length=None):
-        writer = storage.new_writer(limit)
-        writers.append(writer)
-        return writer
-
-    try:
-        _stream, form_data, files = parse_form_data(
-            request.environ, stream_factory=stream_factory, silent=False,
-            max_form_memory_size=1024 * 1024,
-            max_content_length=limit * services.MAX_FILES + 1024 * 1024,
-        )
-    except (ClientDisconnected, RequestEntityTooLarge, ValueError, OSError) as exc:
-        for writer in writers:
-            writer.discard()
-        current_app.logger.info("upload not received completely: %r", exc)
-        form = DeliveryForm(formdata=None)
-        form.files.errors = [error_message(services.SharingError(
-            "file_too_large", name="", limit=limit) if isinstance(exc, RequestEntityTooLarge)
-            else services.SharingError("upload_interrupted"))]
-        return _new_page(form, limit, 413 if isinstance(exc, RequestEntityTooLarge) else 400)
-
-    chosen = [fs for fs in files.getlist("files") if fs.filename]
-    used = {id(fs.stream) for fs in chosen}
-    for writer in writers:
-        if id(writer) not in used:
-            writer.discard()
-    form = DeliveryForm(formdata=form_data)
+        received = uploads.receive(request, current_user.organization_id, limit)
+    except uploads.NotReceived as refusal:
+        return _not_received(refusal, limit)
+    form = DeliveryForm(formdata=received.formdata)
     if not form.validate():
-        for fs in chosen:
-            fs.stream.discard()
+        services.discard(received.uploads)
         return _new_page(form, limit, 400)
-    uploads = [services.Upload(services.sanitize_filename(fs.filename),
-                               services.clean_content_type(fs.mimetype), fs.stream) for fs in chosen]
-    try:
-        delivery, keys = services.create_delivery(
+    with transaction(form, field="files") as done:
+        delivery = services.create_delivery(
             current_user, subject=form.subject.data, message=form.message.data or "",
-            uploads=uploads, form_token=form.form_token.data,
-        )
-    except (services.SharingError, QuotaExceeded) as exc:
-        form.files.errors = [error_message(exc)]
+            uploads=received.uploads, form_token=form.form_token.data)
+    if not done:
         return _new_page(form, limit, 400)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for key in keys:
-            storage.delete(key)
-        raise
     flash(_("The delivery was saved. Create a guest link to share it."), "success")
     return redirect(url_for("sharing.delivery", delivery_id=delivery.id), 303)
+
+
+def _not_received(refusal: uploads.NotReceived, limit: int):
+    """The upload page again with the refusal under the files field."""
+    form = DeliveryForm() if refusal.form_posted else DeliveryForm(formdata=None)
+    if refusal.form_posted:
+        form.validate()
+    form.files.errors = [refusal.error.message]
+    return _new_page(form, limit, refusal.status)
 
 
 def _new_page(form, limit: int, status: int = 200):
@@ -185,9 +134,7 @@ def _new_page(form, limit: int, status: int = 200):
 
 
 @bp.route("/deliveries/<int:delivery_id>")
-@login_required
 def delivery(delivery_id: int):
-    _customer()
     obj = _managed(Delivery, delivery_id)
     form = LinkForm(days=current_app.config["GUEST_LINK_DEFAULT_DAYS"])
     return _delivery_page(obj, form)
@@ -202,67 +149,50 @@ def _delivery_page(obj: Delivery, form: LinkForm, status: int = 200):
 
 
 @bp.route("/deliveries/<int:delivery_id>/files/<int:file_id>")
-@login_required
 def own_file(delivery_id: int, file_id: int):
     """The creator (or an admin) downloads a file of their own organization."""
-    _customer()
-    obj = _managed(Delivery, delivery_id)
-    stored = next((f for f in obj.files if f.id == file_id), None)
+    stored = services.stored_file(_managed(Delivery, delivery_id), file_id)
     if stored is None:
         abort(404)
     return send_stored_file(stored)
 
 
 @bp.route("/deliveries/<int:delivery_id>/links", methods=["POST"])
-@login_required
 def create_link(delivery_id: int):
-    _customer()
     obj = _managed(Delivery, delivery_id)
     form = LinkForm()
     if not form.validate():
         return _delivery_page(obj, form, 400)
-    try:
+    with transaction(form, field="label") as done:
         link, token = services.create_link(
             obj, current_user, days=form.days.data, password=form.password.data or None,
             max_downloads=form.max_downloads.data, notify_on_download=form.notify.data,
             label=form.label.data or "", form_token=form.form_token.data,
         )
-    except services.SharingError as exc:
-        target = form.days if exc.code == "days_out_of_range" else form.max_downloads \
-            if exc.code == "invalid_max_downloads" else form.label
-        target.errors = [error_message(exc)]
+    if not done:
         return _delivery_page(obj, form, 400)
-    except QuotaExceeded as exc:
-        form.label.errors = [error_message(exc)]
-        return _delivery_page(obj, form, 400)
-    db.session.commit()
     url = url_for("guest.guest_page", token=token, _external=True)
     # Shown once, in this response only (the database keeps only the token's hash).
     return render_template("sharing/link_created.html", link=link, url=url, delivery=obj)
 
 
 @bp.route("/links")
-@login_required
 def links():
-    _customer()
     return _links_page(created_by_id=current_user.id, endpoint="sharing.links")
 
 
 @bp.route("/links/organization")
-@login_required
+@admin_required
 def organization_links():
-    _customer()
-    if not current_user.is_admin:
-        abort(403)
     return _links_page(created_by_id=None, endpoint="sharing.organization_links")
 
 
 def _links_page(*, created_by_id, endpoint):
-    page = max(request.args.get("page", 1, type=int), 1)
-    status = _status_arg()
+    status = services.status_filter(request.args.get("status"))
     now = now_utc()
     pagination = services.links_page(current_user.organization_id, created_by_id=created_by_id,
-                                     status=status, now=now, page=page)
+                                     status=status, now=now,
+                                     page=page_number(request.args.get("page")))
     org_status = services.organization_status(current_user.organization_id)
     return render_template("sharing/links.html", pagination=pagination, status=status, now=now,
                            statuses=STATUS_LABELS, endpoint=endpoint, org_status=org_status,
@@ -270,9 +200,7 @@ def _links_page(*, created_by_id, endpoint):
 
 
 @bp.route("/links/<int:link_id>")
-@login_required
 def link(link_id: int):
-    _customer()
     obj = _managed(GuestLink, link_id)
     now = now_utc()
     return render_template("sharing/link.html", link=obj, now=now,
@@ -281,30 +209,26 @@ def link(link_id: int):
 
 
 @bp.route("/links/<int:link_id>/revoke", methods=["POST"])
-@login_required
 def revoke_link(link_id: int):
-    _customer()
     obj = _managed(GuestLink, link_id)
     if RevokeForm().validate():
-        services.revoke_link(obj, current_user)
-        db.session.commit()
-        flash(_("The guest link was revoked. It no longer opens."), "success")
+        with transaction() as done:
+            services.revoke_link(obj, current_user)
+        if done:
+            flash(_("The guest link was revoked. It no longer opens."), "success")
     return redirect(url_for("sharing.link", link_id=obj.id), 303)
 
 
 @bp.route("/sharing/settings", methods=["GET", "POST"])
-@login_required
+@admin_required
 def settings():
-    _customer()
-    if not current_user.is_admin:
-        abort(403)
     org_id = current_user.organization_id
     form = SettingsForm(max_link_days=services.max_link_days(org_id))
     if form.validate_on_submit():
-        services.set_max_link_days(org_id, form.max_link_days.data, current_user)
-        db.session.commit()
-        flash(_("The setting was saved."), "success")
-        return redirect(url_for("sharing.settings"), 303)
+        with transaction(form, field="max_link_days") as done:
+            services.set_max_link_days(org_id, form.max_link_days.data, current_user)
+        if done:
+            flash(_("The setting was saved."), "success")
+            return redirect(url_for("sharing.settings"), 303)
     status = 400 if form.errors else 200
     return render_template("sharing/settings.html", form=form), status
-

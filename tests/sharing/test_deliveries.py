@@ -8,10 +8,13 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.models import User
 from portal.contracts.models import Plan
 from portal.extensions import db
+from portal.sharing import services
 from portal.sharing.models import Delivery, StoredFile
 from portal.sharing.services import sanitize_filename
+from portal.sharing.storage import get_storage
 
 JP_NAME = "見積書_2026年度.pdf"
 
@@ -257,6 +260,35 @@ def test_registered_data_is_deleted_after_the_last_contract_ends(client, auth, o
     assert client.get(f"/g/{token}/all.zip").status_code == 410
     page = client.get("/links").get_data(as_text=True)  # lists survive a tombstone
     assert "削除済み" in page
+
+
+def test_uploaded_files_go_again_when_the_transaction_does_not_commit(app, org, storage_dir):
+    """create_delivery moves complete files into place; a rollback, a failed commit or a
+    session closed without commit removes them again, a commit keeps them."""
+    org_id = org.id
+
+    def deliver(**extra):
+        user = db.session.scalar(sa.select(User).where(User.login_id == "user1"))
+        writer = get_storage().new_writer(1000)
+        writer.write(b"abc")
+        return services.create_delivery(user, subject="件名", message="", **extra,
+                                        uploads=[services.Upload("a.txt", "text/plain", writer)])
+
+    deliver()
+    assert len(_files(storage_dir)) == 1
+    db.session.rollback()
+    assert _files(storage_dir) == []
+    first = deliver(form_token="once")
+    db.session.add(Delivery(organization_id=org_id, created_by_id=first.created_by_id,
+                            subject="x", message="", form_token="once"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.close()
+    assert _files(storage_dir) == []
+    deliver()
+    db.session.commit()
+    db.session.close()
+    assert len(_files(storage_dir)) == 1
 
 
 def test_a_large_download_is_sent_in_constant_memory(client, auth, org, sharing, storage_dir):
