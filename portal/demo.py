@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
-from portal.accounts.services import create_user
+from portal.accounts.users.services import create_user
 from portal.extensions import db
 
 

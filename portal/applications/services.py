@@ -294,8 +294,8 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
     Errors: ApplicationError already_decided (approved or rejected before), start_in_past,
     contract (a ContractError's code, e.g. japan_only with its §31(5) reasons).
     """
-    from portal.accounts.invitations import create_invitation
-    from portal.accounts.services import record_event
+    from portal.accounts.users.invitations import create_invitation
+    from portal.accounts.audit import record_event
 
     if application.status != "submitted":
         raise ApplicationError("already_decided")
@@ -322,7 +322,7 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
         except ContractError as exc:
             raise ApplicationError("contract", clause=exc.clause,
                                    reasons=exc.reasons or [exc.code]) from None
-    from portal.accounts.services import AccountError
+    from portal.accounts.errors import AccountError
     from portal.contracts.quotas import QuotaExceeded
 
     try:
@@ -345,7 +345,7 @@ def reject(application: Application, *, reason: str, staff: User, client) -> Non
 
     Errors: ApplicationError already_decided.
     """
-    from portal.accounts.services import record_event
+    from portal.accounts.audit import record_event
 
     if application.status != "submitted":
         raise ApplicationError("already_decided")

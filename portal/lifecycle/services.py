@@ -596,7 +596,7 @@ def delete_registered_data(organization_id: int) -> str:
 def delete_data_of_ended_organizations(day: date) -> int:
     """Delete the registered data of organizations whose last contract has ended and record
     it (DataDeletion + an audit event), once per contract end. Idempotent."""
-    from portal.accounts.services import record_event
+    from portal.accounts.audit import record_event
     from portal.domain import ClientInfo
     from portal.lifecycle.models import DataDeletion
 

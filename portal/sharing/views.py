@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import parse_form_data
 
-from portal.accounts.services import record_event
+from portal.accounts.audit import record_event
 from portal.web import client_info
 from portal.clock import now_utc, today_jst
 from portal.contracts.quotas import QuotaExceeded
