@@ -38,7 +38,7 @@ def build(env: dict) -> tuple[str, int, Path]:
 
     from portal import create_app
     from portal.accounts.models import Organization
-    from portal.accounts.services import create_user
+    from portal.accounts.users.services import create_user
     from portal.contracts.demo import DEMO_ADDRESS, load_price_list
     from portal.contracts.services import add_contract
     from portal.extensions import db

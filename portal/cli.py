@@ -51,7 +51,8 @@ def demo_command(if_empty: bool) -> None:
 @click.password_option(help="Asked for when not given.")
 def create_staff_command(login_id: str, email: str, name: str, password: str) -> None:
     """Create a staff account for the provider's operations team."""
-    from portal.accounts.services import AccountError, create_user
+    from portal.accounts.errors import AccountError
+    from portal.accounts.users.services import create_user
 
     if len(password) < 12:
         raise click.BadParameter("use at least 12 characters", param_hint="password")

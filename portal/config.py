@@ -57,7 +57,7 @@ class BaseConfig:
     REMEMBER_COOKIE_SECURE = HTTPS
     PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
 
-    # Server-side sessions (portal.accounts.sessions).
+    # Server-side sessions (portal.accounts.signin.sessions).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120))
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_int("PORTAL_SESSION_MAX_HOURS", 24))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
-from portal.accounts.services import create_user
+from portal.accounts.users.services import create_user
 from portal.applications.demo import load_demo_application
 from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from portal.accounts.models import Organization, User
-from portal.accounts.services import create_user
+from portal.accounts.users.services import create_user
 from portal.extensions import db
 
 PASSWORD = "correct-horse-battery-staple"

@@ -1,6 +1,7 @@
-"""Who is who in an organization: its active administrators, its head count for the §9(1)
-users quota, and its registered address for the §31(5) check. Other areas ask here instead of
-querying accounts' tables themselves."""
+"""Who is who: an organization's active administrators, the provider's active staff, an
+organization's head count for the §9(1) users quota and its registered address for the §31(5)
+check. Other areas, and the accounts sub-areas themselves, ask here instead of querying the
+users and organizations tables for these."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,6 +18,12 @@ def organization_admins(organization_id: int) -> list[User]:
         sa.select(User).where(User.organization_id == organization_id, User.role == "admin",
                               User.active.is_(True), User.is_staff.is_(False))
         .order_by(User.id)))
+
+
+def staff_members() -> list[User]:
+    """The provider's active staff accounts, by id (they are mailed about reports and requests)."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.is_staff.is_(True), User.active.is_(True)).order_by(User.id)))
 
 
 def count_users(organization_id: int) -> int:

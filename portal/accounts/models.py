@@ -144,7 +144,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     __table_args__ = (
-        # The sign-in delay counts recent failures per login ID (portal.accounts.lockout).
+        # The sign-in delay counts recent failures per login ID (portal.accounts.signin.lockout).
         sa.Index("ix_audit_events_login_id_occurred_at", "login_id", "occurred_at"),
     )
 

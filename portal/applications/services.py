@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.invitations import create_invitation
+from portal.accounts.audit import record_event
+from portal.accounts.errors import AccountError
+from portal.accounts.users.invitations import create_invitation
 from portal.accounts.models import Organization, User
-from portal.accounts.services import AccountError, record_event
 from portal.applications.messages import error_message
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem
 from portal.clock import now_utc, today_jst

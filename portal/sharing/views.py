@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.services import record_event
+from portal.accounts.audit import record_event
 from portal.clock import now_utc, today_jst
 from portal.extensions import csrf
 from portal.pagination import page_number

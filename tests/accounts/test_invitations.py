@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal import clock
-from portal.accounts import invitations
+from portal.accounts.users import invitations
 from portal.accounts.models import AuditEvent, Invitation, User, UserSession
-from portal.accounts.services import AccountError
+from portal.accounts.errors import AccountError
 from portal.tokens import token_hash
 from portal.contracts.quotas import QuotaExceeded
 from tests.accounts.conftest import link_in, outbox, post_form

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import clock
-from portal.accounts import lockout
+from portal.accounts.signin import lockout
 from portal.accounts.models import AuditEvent
 from tests.accounts.conftest import outbox
 

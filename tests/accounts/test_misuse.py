@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.accounts import misuse
+from portal.accounts.misuse import services as misuse
 from portal.accounts.models import AuditEvent, MisuseReport, User
 from portal.mail import deliver_pending
 from tests.accounts.conftest import outbox, post_form

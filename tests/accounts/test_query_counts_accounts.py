@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.accounts import invitations, misuse
+from portal.accounts.misuse import services as misuse
+from portal.accounts.users import invitations
 from portal.domain import ClientInfo
 from portal.extensions import db
 from tests.conftest import AuthActions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts import trial
+from portal.accounts.organization import trial
 from portal.accounts.models import AuditEvent, Invitation, RecoveryCode, User, UserSession
 from portal.tokens import token_hash
 from portal.clock import now_utc

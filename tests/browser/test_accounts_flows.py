@@ -10,7 +10,7 @@ import pyotp
 from playwright.sync_api import expect
 
 from portal import clock
-from portal.accounts import invitations
+from portal.accounts.users import invitations
 from portal.extensions import db
 from tests import factories
 from tests.browser.conftest import axe_violations, screenshot
@@ -175,7 +175,7 @@ def test_account_pages_pass_axe(page, app):
 
 
 def test_staff_misuse_queue_pages_pass_axe(page, app):
-    from portal.accounts import misuse
+    from portal.accounts.misuse import services as misuse
     from portal.domain import ClientInfo
 
     org = factories.org("株式会社キュー")

@@ -21,7 +21,7 @@ def test_quota_counts_users_and_pending_invitations_and_names_the_plan(app, make
     make.contract(org, "secure_deliver", "basic")  # 20 users
     for _ in range(19):
         make.user(org, commit=False)
-    from portal.accounts.invitations import create_invitation
+    from portal.accounts.users.invitations import create_invitation
 
     create_invitation(org, email="last@example.co.jp", role="user")
     with pytest.raises(quotas.QuotaExceeded) as err:

@@ -220,7 +220,7 @@ def test_revoked_expired_suspended_and_terminated_links_answer_410(client, auth,
 
 
 def test_a_misuse_report_suspends_the_users_links_in_one_update(client, auth, delivery, sharing):
-    from portal.accounts.misuse import suspend_guest_links_of
+    from portal.accounts.misuse.services import suspend_guest_links_of
 
     t1, l1 = _link(sharing, delivery)
     t2, l2 = _link(sharing, delivery)

@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from portal.accounts.services import record_event
+from portal.accounts.audit import record_event
 from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.domain import ClientInfo
 from portal.extensions import db

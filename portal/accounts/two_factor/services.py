@@ -6,6 +6,8 @@ then it is stored on the user with 10 recovery codes shown once. A code is accep
 or before it is refused (pyotp's `verify()` alone would accept a replay, PITFALLS.md).
 Recovery codes: 10 codes of 10 characters from a 32-letter alphabet without look-alikes
 (about 50 bits each), shown as XXXXX-XXXXX, stored as SHA-256, each usable once.
+An organization's admins can require two-factor sign-in for everyone in it: its users are
+sent to the set-up page first (`must_set_up`) and cannot turn it off.
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ import qrcode.image.svg
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from portal.accounts.models import RecoveryCode, User
-from portal.accounts.services import AccountError, record_event
-from portal.domain import ClientInfo
+from portal.accounts.audit import record_event
+from portal.accounts.errors import AccountError
+from portal.accounts.models import Organization, RecoveryCode, User
 from portal.clock import now_utc
+from portal.domain import ClientInfo
 from portal.extensions import db
+from portal.passwords import verify_password
 
 ISSUER = "Customer Portal"
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -80,7 +84,7 @@ def enable(user: User, secret: str, code: str, client: ClientInfo) -> list[str]:
     """Turn on two-factor sign-in after the first code matched; returns recovery codes."""
     step = _matching_step(secret, code)
     if step is None:
-        raise AccountError("totp_invalid")
+        raise AccountError("totp_invalid", field="code")
     user.totp_secret = secret
     user.totp_enabled_at = now_utc()
     user.totp_last_step = step
@@ -89,7 +93,15 @@ def enable(user: User, secret: str, code: str, client: ClientInfo) -> list[str]:
     return codes
 
 
-def disable(user: User, client: ClientInfo) -> None:
+def disable(user: User, password: str | None, client: ClientInfo) -> None:
+    """Turn two-factor sign-in off after the current password (None: the form was not valid).
+
+    Errors (AccountError): two_factor_required (the organization requires it), wrong_password.
+    """
+    if user.organization and user.organization.require_two_factor:
+        raise AccountError("two_factor_required")
+    if password is None or not verify_password(user.password_hash, password):
+        raise AccountError("wrong_password")
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
@@ -97,10 +109,24 @@ def disable(user: User, client: ClientInfo) -> None:
     record_event("two_factor_disabled", client, user=user)
 
 
+def renew_recovery_codes(user: User, password: str | None, client: ClientInfo) -> list[str]:
+    """Ten new recovery codes (the old ones stop working) after the current password (None:
+    the form was not valid). Errors (AccountError): wrong_password, also when two-factor
+    sign-in is off."""
+    if (not user.two_factor_enabled or password is None
+            or not verify_password(user.password_hash, password)):
+        raise AccountError("wrong_password")
+    codes = new_recovery_codes(user)
+    record_event("recovery_codes_renewed", client, user=user)
+    return codes
+
+
 def verify(user: User, code: str, client: ClientInfo) -> str:
     """Check a sign-in code: a TOTP code (not reused) or an unused recovery code.
 
-    Returns "totp" or "recovery"; raises AccountError totp_invalid / totp_not_enabled.
+    Returns "totp" or "recovery"; raises AccountError totp_invalid / totp_not_enabled. A
+    refused code leaves a `two_factor_failed` audit event in the session, which the caller
+    commits even so.
     """
     if not user.two_factor_enabled:
         raise AccountError("totp_not_enabled")
@@ -134,3 +160,19 @@ def remaining_recovery_codes(user: User) -> int:
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
     ) or 0
+
+
+def must_set_up(user) -> bool:
+    """Whether a signed-in customer user must set up two-factor sign-in before anything else
+    (their organization requires it and they have not)."""
+    if not user.is_authenticated or user.is_staff:
+        return False
+    org = user.organization
+    return org is not None and org.require_two_factor and not user.two_factor_enabled
+
+
+def set_require_two_factor(organization: Organization, required: bool, *, by: User,
+                           client: ClientInfo) -> None:
+    """An admin requires (or stops requiring) two-factor sign-in for the whole organization."""
+    organization.require_two_factor = required
+    record_event("two_factor_requirement_changed", client, user=by, required=required)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from user_agents import parse
 
 from portal.accounts.models import User, UserSession
-from portal.domain import ClientInfo
 from portal.clock import now_utc
+from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.web import external_url
 
 MEMORY = timedelta(days=180)
 
@@ -66,13 +66,14 @@ def is_new_device(user: User, client: ClientInfo) -> bool:
 
 
 def alert_if_new_device(user: User, client: ClientInfo) -> bool:
+    """Mail the customer user when this sign-in comes from a new device (staff are not
+    alerted); the mail links to the misuse report (§7(4)). Returns whether it was mailed."""
     if user.is_staff or not is_new_device(user, client):
         return False
-    base = current_app.config["BASE_URL"].rstrip("/")
     queue_mail("new_device", user.email, "new_device", locale=user.locale or "ja",
                organization_id=user.organization_id, user=user, device=describe(client.user_agent),
                ip_address=client.ip_address, signed_in_at=now_utc(),
-               report_link=base + "/misuse-reports/new")
+               report_link=external_url("accounts.misuse_report_new"))
     return True
 
 

@@ -1,5 +1,14 @@
-"""The Japanese-translatable text for every AccountError code (views map codes to fields)."""
+"""The refusals of the accounts area: `AccountError` and the text of each of its codes.
+
+Every accounts service raises `AccountError(code, clause, field=…)`; it is a
+`portal.domain.DomainError`, so `portal.web.transaction` shows its `message` next to the form
+field it names (or flashes it). `ERRORS` maps each code to its translatable text.
+"""
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
+
+from portal.domain import DomainError
 
 ERRORS = {
     "invalid_role": _l("Choose a role."),
@@ -35,6 +44,7 @@ ERRORS = {
     "no_accounts": _l("Choose at least one account."),
     "totp_invalid": _l("The code is not correct or has already been used. Enter the current code."),
     "totp_not_enabled": _l("Two-factor sign-in is not set up."),
+    "two_factor_required": _l("Your organization requires two-factor sign-in; it cannot be turned off."),
     "reset_invalid": _l("This password reset link is not valid."),
     "reset_expired": _l("This password reset link has expired. Please request a new one."),
     "reset_used": _l("This password reset link has already been used."),
@@ -55,5 +65,14 @@ ERRORS = {
 }
 
 
-def error_text(code: str) -> str:
-    return str(ERRORS.get(code, code))
+def error_message(exc: DomainError) -> str:
+    """The translated text of an accounts refusal (its code when the code has no text)."""
+    return str(ERRORS.get(exc.code, exc.code))
+
+
+class AccountError(DomainError):
+    """A refusal the page shows: `code` maps to a translated message (`ERRORS`), `clause`
+    (e.g. "§31(5)") is the terms clause behind it when there is one, `field` the form field
+    it belongs to."""
+
+    describe = staticmethod(error_message)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.accounts.audit import record_event
+from portal.accounts.directory import organization_admins
+from portal.accounts.errors import AccountError
 from portal.accounts.models import (
     EmailChange,
     Invitation,
@@ -18,9 +21,10 @@ from portal.accounts.models import (
     RecoveryCode,
     User,
 )
-from portal.accounts.services import AccountError, end_all_sessions, record_event
-from portal.domain import ClientInfo
+from portal.accounts.signin.services import end_all_sessions
 from portal.clock import now_utc
+from portal.contracts import services as contract_services
+from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
 
@@ -30,13 +34,11 @@ ERASED_PASSWORD_HASH = "!erased"
 ERASED_LOGIN_PREFIX = "deleted-"
 
 
-def live_contracts(organization_id: int):
-    """The organization's live contracts (trial, active, notice given, suspended)."""
-    from portal.contracts.models import LIVE_STATUSES, Contract
-
-    return list(db.session.scalars(
-        sa.select(Contract).where(Contract.organization_id == organization_id,
-                                  Contract.status.in_(LIVE_STATUSES)).order_by(Contract.id)))
+def live_contracts(organization_id: int) -> list:
+    """The organization's live contracts (trial, active, notice given, suspended), by id, with
+    their plan and service (asked of the contracts area)."""
+    contracts = contract_services.organization_contracts(organization_id)
+    return sorted((c for c in contracts if c.is_live), key=lambda c: c.id)
 
 
 def trial_only(organization_id: int) -> bool:
@@ -80,7 +82,7 @@ def delete_trial_accounts(organization: Organization, reason: str, *, by: User,
     """
     reason = (reason or "").strip()
     if not reason:
-        raise AccountError("reason_required")
+        raise AccountError("reason_required", field="reason")
     db.session.execute(
         sa.select(Organization.id).where(Organization.id == organization.id).with_for_update()
     )
@@ -90,8 +92,8 @@ def delete_trial_accounts(organization: Organization, reason: str, *, by: User,
     if not users:
         raise AccountError("nothing_to_delete")
     now = now_utc()
-    for admin in users:
-        if admin.role == "admin" and admin.active and admin.email:
+    for admin in organization_admins(organization.id):
+        if admin.email:
             queue_mail("trial_accounts_deleted", admin.email, "trial_accounts_deleted",
                        locale=admin.locale or "ja", organization_id=organization.id,
                        organization=organization, count=len(users), deleted_at=now)

@@ -13,10 +13,12 @@ separate, recorded action of staff or an admin.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import hooks
+from portal.accounts.audit import record_event
+from portal.accounts.directory import organization_admins, staff_members
+from portal.accounts.errors import AccountError
 from portal.accounts.models import (
     MISUSE_STATUSES,
     MisuseReport,
@@ -25,11 +27,13 @@ from portal.accounts.models import (
     Organization,
     User,
 )
-from portal.accounts.services import AccountError, end_all_sessions, record_event
-from portal.domain import ClientInfo
+from portal.accounts.signin.resets import issue_reset
+from portal.accounts.signin.services import end_all_sessions
 from portal.clock import now_utc
+from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.web import external_url
 
 CLAUSE = "§7(4)"
 
@@ -37,7 +41,8 @@ CLAUSE = "§7(4)"
 def suspend_guest_links_of(user_ids: list[int]) -> int:
     """Suspend every active guest link created by these users (SPEC §3.7) and return how
     many were suspended: the `users_contained` hooks (sharing registers one). Called inside
-    the misuse-report transaction (add and flush only, never commit)."""
+    the misuse-report transaction (add and flush only, never commit). `contain_accounts`
+    looks it up by name here, so a test can replace it."""
     return hooks.users_contained(user_ids)
 
 
@@ -121,7 +126,7 @@ def submit_public_report(*, login_id: str, organization_name: str, contact_email
     )
     db.session.add(report)
     db.session.flush()
-    for staff in _staff():
+    for staff in staff_members():
         queue_mail("misuse_report_staff", staff.email, "misuse_report_staff", locale=staff.locale or "ja",
                    report=report, accounts=[], link=_staff_link(report))
     record_event("misuse_reported_public", client, login_id=login_id.strip()[:64], report_id=report.id)
@@ -147,30 +152,21 @@ def verify_public_report(report: MisuseReport, login_id: str, *, by: User, clien
     return user
 
 
-def _staff() -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.is_staff.is_(True), User.active.is_(True)).order_by(User.id)
-    ))
-
-
 def _staff_link(report: MisuseReport) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + f"/staff/accounts/misuse-reports/{report.id}"
+    return external_url("staff.misuse_report", report_id=report.id)
 
 
 def _notify(report: MisuseReport, users: list[User], *, staff: bool = True) -> None:
-    admins = db.session.scalars(
-        sa.select(User).where(
-            User.organization_id == report.organization_id, User.role == "admin", User.active.is_(True)
-        ).order_by(User.id)
-    ).all()
+    """Mail every admin of the report's organization and (unless `staff` is false) every
+    staff member that these accounts were contained."""
     organization = db.session.get(Organization, report.organization_id)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    for admin in admins:
+    link = external_url("accounts.misuse_reports")
+    for admin in organization_admins(report.organization_id):
         queue_mail("misuse_report_admin", admin.email, "misuse_report_admin", locale=admin.locale or "ja",
                    organization_id=report.organization_id, report=report, accounts=users,
-                   organization=organization, link=base + "/misuse-reports")
+                   organization=organization, link=link)
     if staff:
-        for member in _staff():
+        for member in staff_members():
             queue_mail("misuse_report_staff", member.email, "misuse_report_staff", locale=member.locale or "ja",
                        report=report, accounts=users, organization=organization, link=_staff_link(report))
 
@@ -198,9 +194,7 @@ def set_status(report: MisuseReport, status: str, note: str, *, by: User, client
 
 def unlock_account(user: User, *, by: User, client: ClientInfo) -> None:
     """Staff or an admin of the organization unlocks an account. The password stays unusable:
-    a reset link is mailed to the account's address."""
-    from portal.accounts.resets import issue_reset
-
+    a reset link is mailed to the account's address. Errors: AccountError not_locked."""
     if not user.locked:
         raise AccountError("not_locked")
     user.locked = False
@@ -218,6 +212,12 @@ def _with_details(stmt):
     )
 
 
+def reports_for(user: User) -> list[MisuseReport]:
+    """The reports a customer user sees: an admin those of the organization, a user those
+    naming their own account."""
+    return organization_reports(user.organization_id) if user.is_admin else user_reports(user)
+
+
 def organization_reports(organization_id: int) -> list[MisuseReport]:
     return list(db.session.scalars(_with_details(
         sa.select(MisuseReport).where(MisuseReport.organization_id == organization_id)
@@ -232,7 +232,8 @@ def user_reports(user: User) -> list[MisuseReport]:
     )))
 
 
-def staff_queue(status: str | None):
+def staff_queue(status: str | None) -> list[MisuseReport]:
+    """The staff's queue (at most 200, newest first), of one status when `status` is one."""
     stmt = _with_details(sa.select(MisuseReport).order_by(MisuseReport.submitted_at.desc()))
     if status in MISUSE_STATUSES:
         stmt = stmt.where(MisuseReport.status == status)

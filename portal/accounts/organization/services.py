@@ -1,12 +1,16 @@
 """The organization's details (§7(2)): contact fields change at once; the corporate name
 and the representative change only through a request that staff approve, because the
 position under the contract may not pass to another party without the provider's written
-consent. Every change is kept in `OrganizationHistory`.
+consent. Every change is kept in `OrganizationHistory`. Services add and flush; the view
+commits once. (The §7(5) deletion of a trial organization's accounts is in `trial`.)
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.accounts.audit import record_event
+from portal.accounts.directory import staff_members
+from portal.accounts.errors import AccountError
 from portal.accounts.models import (
     CONTACT_FIELDS,
     IDENTITY_FIELDS,
@@ -15,9 +19,8 @@ from portal.accounts.models import (
     OrganizationHistory,
     User,
 )
-from portal.accounts.services import AccountError, record_event
-from portal.domain import ClientInfo
 from portal.clock import now_utc
+from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
 
@@ -34,7 +37,8 @@ def _record(org: Organization, field: str, old: str, new: str, *, by: User | Non
 
 
 def update_contact(org: Organization, values: dict[str, str], *, by: User, client: ClientInfo) -> list[str]:
-    """Change the contact fields at once; returns the names of the fields that changed."""
+    """Change the contact fields (`CONTACT_FIELDS` of `values`) at once, each change kept in
+    the history; returns the names of the fields that changed (audited when any did)."""
     changed = []
     for field in CONTACT_FIELDS:
         new = (values.get(field) or "").strip()
@@ -49,6 +53,7 @@ def update_contact(org: Organization, values: dict[str, str], *, by: User, clien
 
 
 def pending_request(org: Organization) -> OrganizationChangeRequest | None:
+    """The organization's request waiting for the staff's decision, if any."""
     return db.session.scalar(sa.select(OrganizationChangeRequest).where(
         OrganizationChangeRequest.organization_id == org.id, OrganizationChangeRequest.status == "pending"))
 
@@ -61,14 +66,14 @@ def request_identity_change(org: Organization, *, name: str, name_kana: str, rep
     is already waiting; also a partial unique index)."""
     values = {"name": name.strip(), "name_kana": name_kana.strip(), "representative_name": representative_name.strip()}
     if all(values[f] == getattr(org, f) for f in IDENTITY_FIELDS):
-        raise AccountError("identity_unchanged", CLAUSE)
+        raise AccountError("identity_unchanged", CLAUSE, field="name")
     if pending_request(org) is not None:
-        raise AccountError("identity_pending", CLAUSE)
+        raise AccountError("identity_pending", CLAUSE, field="name")
     req = OrganizationChangeRequest(organization_id=org.id, requested_by_id=by.id, submitted_at=now_utc(),
                                     reason=reason.strip()[:2000], **values)
     db.session.add(req)
     db.session.flush()
-    for staff in db.session.scalars(sa.select(User).where(User.is_staff.is_(True), User.active.is_(True))):
+    for staff in staff_members():
         queue_mail("organization_change_staff", staff.email, "organization_change_staff",
                    locale=staff.locale or "ja", organization=org, request=req)
     record_event("organization_change_requested", client, user=by, request_id=req.id)
@@ -76,7 +81,8 @@ def request_identity_change(org: Organization, *, name: str, name_kana: str, rep
 
 
 def decide(req: OrganizationChangeRequest, *, approve: bool, note: str, by: User, client: ClientInfo) -> None:
-    """Staff approve (the new values take effect, history kept) or reject with a note."""
+    """Staff approve (the new values take effect, history kept) or reject with a note; the
+    requester is mailed. Errors: AccountError request_decided (§7(2))."""
     if req.status != "pending":
         raise AccountError("request_decided", CLAUSE)
     req.status = "approved" if approve else "rejected"

@@ -5,12 +5,12 @@ the last successful sign-in, within `WINDOW`), the next attempt for that login I
 unchecked until `delay(n)` has passed since the last failure: 30 s, 60 s, 2 min, … at most
 15 minutes. Unknown login IDs are counted the same way (from the audit log), so the delay
 says nothing about whether an ID exists. The account owner is mailed when the delay starts
-and again at every 10th failure. Per-address limits (Flask-Limiter, views.py) stop guessing
-across many IDs.
+and again at every 10th failure. Per-address limits (Flask-Limiter, `signin/views.py`) stop
+guessing across many IDs.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -54,9 +54,7 @@ def recent_failures(login_id: str, now: datetime) -> tuple[int, datetime | None]
         )
     ).one()
     if last is not None and last.tzinfo is None:  # SQLite's MAX() skips the column type
-        from datetime import timezone
-
-        last = last.replace(tzinfo=timezone.utc)
+        last = last.replace(tzinfo=UTC)
     return count or 0, last
 
 

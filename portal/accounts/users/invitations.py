@@ -14,20 +14,23 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import has_request_context
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import hooks
+from portal.accounts.audit import record_event
+from portal.accounts.errors import AccountError
 from portal.accounts.models import ROLES, Invitation, Organization, User
-from portal.accounts.password_policy import password_problem
-from portal.accounts.services import AccountError, create_user, record_event
-from portal.domain import ClientInfo
-from portal.tokens import token_hash
+from portal.accounts.password_policy import check_new_password
+from portal.accounts.users.services import create_user
 from portal.clock import now_utc, today_jst
 from portal.contracts import services as contract_services
 from portal.contracts.quotas import check_quota
+from portal.domain import ClientInfo
 from portal.extensions import db
-from portal.web import client_info
 from portal.mail import queue_mail
+from portal.tokens import token_hash
+from portal.web import client_info, external_url
 
 INVITATION_LIFETIME = timedelta(days=7)
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
@@ -68,8 +71,9 @@ def create_invitation(
 
     A pending (or expired, never used) invitation for the same address is cancelled and
     replaced — except an identical one sent less than 30 s ago (a double submit), which
-    raises "invitation_just_sent" unless `replace_recent`. Errors: AccountError "invalid_role", "email_taken" (a user of the organization
-    already has the address), "login_id_taken" (a user or another pending invitation has
+    raises "invitation_just_sent" unless `replace_recent`. Errors: AccountError
+    "invalid_role", "email_taken" (field "email": a user of the organization already has the
+    address), "login_id_taken" (field "login_id": a user or another pending invitation has
     it); QuotaExceeded (§9(1)). The invitation mail is queued in the same transaction.
     """
     if role not in ROLES:
@@ -82,7 +86,7 @@ def create_invitation(
             User.organization_id == organization.id, sa.func.lower(User.email) == email
         )
     ):
-        raise AccountError("email_taken")
+        raise AccountError("email_taken", field="email")
     if login_id is not None:
         _check_login_id_free(login_id, except_email=email, organization_id=organization.id)
     replaced = db.session.scalars(
@@ -141,13 +145,29 @@ def create_invitation(
     return invitation, token
 
 
+def invite(admin: User, *, email: str, role: str, login_id: str | None, name: str) -> Invitation | None:
+    """An admin invites an address to their own organization (the users page), the mail in
+    the admin's language. Returns the invitation, or None when the same form was just sent (a
+    double submit: the first invitation stands and nothing changes). Errors: those of
+    `create_invitation` but "invitation_just_sent"."""
+    try:
+        invitation, _token = create_invitation(
+            admin.organization, email=email, role=role, login_id=login_id, name=name,
+            invited_by=admin, locale=admin.locale or "ja")
+    except AccountError as exc:
+        if exc.code == "invitation_just_sent":
+            return None
+        raise
+    return invitation
+
+
 def invitation_link(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + "/invitations/" + token
+    return external_url("accounts.accept_invitation", token=token)
 
 
 def _check_login_id_free(login_id: str, *, except_email: str | None, organization_id: int) -> None:
     if db.session.scalar(sa.select(sa.func.count(User.id)).where(User.login_id == login_id)):
-        raise AccountError("login_id_taken")
+        raise AccountError("login_id_taken", field="login_id")
     stmt = sa.select(sa.func.count(Invitation.id)).where(
         Invitation.login_id == login_id,
         Invitation.accepted_at.is_(None),
@@ -161,7 +181,7 @@ def _check_login_id_free(login_id: str, *, except_email: str | None, organizatio
             )
         )
     if db.session.scalar(stmt):
-        raise AccountError("login_id_taken")
+        raise AccountError("login_id_taken", field="login_id")
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -172,6 +192,7 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def cancel_invitation(invitation: Invitation, *, by: User) -> None:
+    """The link stops working. Errors: AccountError invitation_not_pending."""
     if invitation.status(now_utc()) != "pending":
         raise AccountError("invitation_not_pending")
     invitation.cancelled_at = now_utc()
@@ -179,7 +200,8 @@ def cancel_invitation(invitation: Invitation, *, by: User) -> None:
 
 
 def resend_invitation(invitation: Invitation, *, by: User) -> tuple[Invitation, str]:
-    """A new link for the same address and settings; the old link stops working."""
+    """A new link for the same address and settings; the old link stops working.
+    Errors: AccountError invitation_not_pending (accepted), those of `create_invitation`."""
     if invitation.accepted_at is not None:
         raise AccountError("invitation_not_pending")
     return create_invitation(
@@ -218,12 +240,13 @@ def accept_invitation(
 ) -> User:
     """Create the invitee's account from a pending invitation.
 
-    Errors (AccountError): invitation_expired / invitation_used / invitation_cancelled,
-    terms_not_accepted (§2(1)), residence_required (§31(5), when the organization has an
-    IMAGE WORKS PRus contract), login_id_taken, weak password codes of
-    `password_policy.password_problem` ("password_too_short", …). The invitation is marked
-    accepted, the terms acceptance recorded and an audit event written; the caller commits
-    and signs the user in.
+    Errors (AccountError, each with its form field): invitation_expired / invitation_used /
+    invitation_cancelled, login_id_required, terms_not_accepted (§2(1)), residence_required
+    (§31(5), when the organization has an IMAGE WORKS PRus contract), login_id_taken (also
+    when the database refuses the row: a double submit, or the ID taken a moment ago), the
+    password policy's codes ("password_too_short", …). The invitation is marked accepted, the
+    terms acceptance recorded and an audit event written; the caller commits and signs the
+    user in.
     """
     status = invitation.status(now_utc())
     if status != "pending":
@@ -231,16 +254,22 @@ def accept_invitation(
             status, "invitation_cancelled"))
     login_id = (invitation.login_id or (login_id or "").strip())
     if not login_id:
-        raise AccountError("login_id_required")
+        raise AccountError("login_id_required", field="login_id")
     if not terms_accepted:
-        raise AccountError("terms_not_accepted", "§2(1)")
+        raise AccountError("terms_not_accepted", "§2(1)", field="accept_terms")
     if has_prus_contract(invitation.organization_id) and not residence_declared:
-        raise AccountError("residence_required", RESIDENCE_CLAUSE)
-    problem = password_problem(password, (login_id, name, invitation.email))
-    if problem:
-        raise AccountError("password_" + problem)
+        raise AccountError("residence_required", RESIDENCE_CLAUSE, field="residence")
+    check_new_password(password, (login_id, name, invitation.email))
     if invitation.login_id is None:
         _check_login_id_free(login_id, except_email=invitation.email, organization_id=invitation.organization_id)
+    try:
+        return _join(invitation, login_id, name, password, residence_declared, client)
+    except IntegrityError:  # a double submit, or the login ID taken a moment ago
+        raise AccountError("login_id_taken", field="login_id") from None
+
+
+def _join(invitation: Invitation, login_id: str, name: str, password: str,
+          residence_declared: bool, client: ClientInfo) -> User:
     user = create_user(
         login_id=login_id,
         email=invitation.email,

@@ -1,0 +1,2 @@
+"""The signed-in user's own account page: name, email address (confirmed by a link) and
+password."""

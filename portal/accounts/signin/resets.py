@@ -1,0 +1,108 @@
+"""Password reset by email (SPEC §3.6): asking for a link, opening it, setting the new
+password; and the admin's "force a password reset".
+
+Reset links are single use and expire after 1 hour; only the SHA-256 of the random token is
+stored. Asking for a reset answers the same whether or not the address exists. Setting a new
+password ends every session of the account and clears `password_reset_required`.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from portal.accounts.audit import record_event
+from portal.accounts.errors import AccountError
+from portal.accounts.models import PasswordReset, User
+from portal.accounts.password_policy import set_password
+from portal.accounts.signin.services import end_all_sessions
+from portal.clock import now_utc
+from portal.domain import ClientInfo
+from portal.extensions import db
+from portal.mail import queue_mail
+from portal.tokens import token_hash
+from portal.web import external_url
+
+RESET_LIFETIME = timedelta(hours=1)
+
+
+def issue_reset(user: User, *, reason: str = "requested") -> str:
+    """Create a reset link for `user` (earlier unused links stop working) and mail it;
+    returns the raw token. `reason`: requested, forced, unlocked."""
+    now = now_utc()
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            user_id=user.id, token_hash=token_hash(token), reason=reason, created_at=now,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
+    queue_mail(
+        "password_reset", user.email, "password_reset", locale=user.locale or "ja",
+        organization_id=user.organization_id, user=user, reason=reason,
+        link=external_url("accounts.password_reset", token=token), expires_at=now + RESET_LIFETIME,
+    )
+    db.session.flush()
+    return token
+
+
+def request_reset(email: str, client: ClientInfo) -> None:
+    """Mail a reset link to every active customer account with `email` (none: nothing).
+
+    The caller shows the same answer either way. Locked accounts get no link: they are
+    unlocked by staff or an admin first (a misuse report must not be undone by whoever
+    holds the mailbox).
+    """
+    email = email.strip().lower()
+    users = db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email) == email, User.active.is_(True),
+                              User.locked.is_(False))
+    ).all()
+    for user in users:
+        issue_reset(user)
+    record_event("password_reset_requested", client, email=email[:254], matched=len(users))
+
+
+def find_reset(token: str) -> PasswordReset:
+    """The usable reset for `token`; AccountError reset_invalid / reset_expired / reset_used."""
+    row = None
+    if token and len(token) <= 100:
+        row = db.session.scalar(sa.select(PasswordReset).where(PasswordReset.token_hash == token_hash(token)))
+    if row is None:
+        raise AccountError("reset_invalid")
+    if row.used_at is not None:
+        raise AccountError("reset_used")
+    if now_utc() >= row.expires_at:
+        raise AccountError("reset_expired")
+    return row
+
+
+def complete_reset(reset: PasswordReset, password: str, client: ClientInfo) -> User:
+    """Set the new password, use up the link, end every session of the account.
+
+    Errors (AccountError, field "password"): reset_invalid (the account is locked or
+    deactivated meanwhile), the password policy's codes (`set_password`)."""
+    user = reset.user
+    if user.locked or not user.active:
+        raise AccountError("reset_invalid", field="password")
+    set_password(user, password)
+    reset.used_at = now_utc()
+    end_all_sessions(user, "password_reset")
+    record_event("password_reset", client, user=user)
+    queue_mail("password_changed", user.email, "password_changed", locale=user.locale or "ja",
+               organization_id=user.organization_id, user=user)
+    return user
+
+
+def force_reset(user: User, *, by: User, client: ClientInfo) -> None:
+    """Admin action: the password stops working, sessions end, a reset link is mailed."""
+    user.password_reset_required = True
+    end_all_sessions(user, "password_reset_forced")
+    issue_reset(user, reason="forced")
+    record_event("password_reset_forced", client, user=user, by_user_id=by.id)
