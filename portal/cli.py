@@ -13,6 +13,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.accounts.errors import AccountError
+from portal.accounts.users.services import create_user
 from portal.clock import today_jst
 from portal.daily import pending_days, run_daily
 from portal.demo import database_is_empty, load_demo
@@ -51,9 +53,6 @@ def demo_command(if_empty: bool) -> None:
 @click.password_option(help="Asked for when not given.")
 def create_staff_command(login_id: str, email: str, name: str, password: str) -> None:
     """Create a staff account for the provider's operations team."""
-    from portal.accounts.errors import AccountError
-    from portal.accounts.users.services import create_user
-
     if len(password) < 12:
         raise click.BadParameter("use at least 12 characters", param_hint="password")
     try:
