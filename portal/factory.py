@@ -12,7 +12,7 @@ from flask import Flask
 
 import portal.models  # noqa: F401  (every table in the metadata, for Alembic and the mappers)
 from portal import (accounts, applications, cli, console, contracts, errors, i18n, lifecycle,
-                    main, notices, security, sharing, staff, terms)
+                    main, notices, security, sharing, staff, terms, web)
 from portal.config import INSTANCE, ROOT, load_config
 from portal.extensions import csrf, db, limiter, migrate
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_i18n(app: Flask) -> None:
     i18n.init_app(app)
+    web.init_app(app)  # external_url() for the links in mail templates
 
 
 def register_areas(app: Flask) -> None:

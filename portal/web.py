@@ -147,3 +147,8 @@ def external_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)
+
+
+def init_app(app) -> None:
+    """Make `external_url` available to templates (mail bodies link with it)."""
+    app.jinja_env.globals["external_url"] = external_url
