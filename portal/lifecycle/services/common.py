@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.directory import organization_admins
+from portal.clock import now_utc
 from portal.contracts.models import Contract
 from portal.domain import DomainError
 from portal.extensions import db
@@ -56,6 +57,19 @@ def require_status(obj, allowed: tuple[str, ...], code: str, clause: str) -> Non
 
 
 # --- the partner contact (§31(1)) and the people to mail --------------------------------------
+
+def refuse_request(req, reason: str, *, by, clause: str) -> None:
+    """Staff refuse an open request (plan change, trial conversion) with the reason given to
+    the customer. Errors: already_decided (no longer open), reason_required."""
+    require_status(req, ("requested",), "already_decided", clause)
+    if not reason.strip():
+        raise LifecycleError("reason_required", clause, field="reason")
+    req.status = "refused"
+    req.refusal_reason = reason.strip()
+    req.decided_by_id = by.id
+    req.decided_at = now_utc()
+    db.session.flush()
+
 
 def partner_contact(contract: Contract) -> str:
     """The partner contact address of a reseller/agent contract (§31(1)), or ""."""

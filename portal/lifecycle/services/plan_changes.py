@@ -18,7 +18,7 @@ from portal.contracts.models import LIVE_STATUSES, Contract, Plan
 from portal.extensions import db
 from portal.lifecycle.models import PLAN_CHANGE_OPEN, PlanChangeRequest
 from portal.lifecycle.services.common import (
-    LifecycleError, flush_unique, from_rule, mail_admins, require_status,
+    LifecycleError, flush_unique, from_rule, mail_admins, refuse_request, require_status,
 )
 from portal.rules import RuleError, plan_change
 
@@ -167,14 +167,7 @@ def agree_plan_change(req: PlanChangeRequest, effective: date, *, by: User, toda
 
 def refuse_plan_change(req: PlanChangeRequest, reason: str, *, by: User) -> None:
     """Staff refuse with a reason; the admins are mailed. Errors: already_decided, reason_required."""
-    require_status(req, ("requested",), "already_decided", "§14(1)")
-    if not reason.strip():
-        raise LifecycleError("reason_required", "§14(1)", field="reason")
-    req.status = "refused"
-    req.refusal_reason = reason.strip()
-    req.decided_by_id = by.id
-    req.decided_at = now_utc()
-    db.session.flush()
+    refuse_request(req, reason, by=by, clause="§14(1)")
     mail_admins(req.contract, "plan_change_refused", "lifecycle_plan_change_refused",
                 change=req, plan=req.to_plan)
 

@@ -14,7 +14,7 @@ from portal.contracts.models import Contract
 from portal.extensions import db
 from portal.lifecycle.models import TrialConversionRequest
 from portal.lifecycle.services.common import (
-    LifecycleError, flush_unique, mail_admins, require_status,
+    LifecycleError, flush_unique, mail_admins, refuse_request, require_status,
 )
 
 
@@ -69,13 +69,6 @@ def approve_conversion(req: TrialConversionRequest, *, by: User, today: date) ->
 def refuse_conversion(req: TrialConversionRequest, reason: str, *, by: User) -> None:
     """Staff refuse with the reason given to the customer; the admins are mailed.
     Errors: already_decided, reason_required (§12(5))."""
-    require_status(req, ("requested",), "already_decided", "§12(5)")
-    if not reason.strip():
-        raise LifecycleError("reason_required", "§12(5)", field="reason")
-    req.status = "refused"
-    req.refusal_reason = reason.strip()
-    req.decided_by_id = by.id
-    req.decided_at = now_utc()
-    db.session.flush()
+    refuse_request(req, reason, by=by, clause="§12(5)")
     mail_admins(req.contract, "trial_conversion_refused", "lifecycle_trial_conversion_refused",
                 conversion=req)
