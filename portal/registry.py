@@ -23,7 +23,7 @@ def _store(app: Flask) -> dict[str, dict[str, Callable]]:
 def add(app: Flask, kind: str, name: str, fn: Callable) -> None:
     entries = _store(app).setdefault(kind, {})
     existing = entries.get(name)
-    if existing is not None and existing is not fn:
+    if existing is not None and existing is not fn and existing != fn:
         raise ValueError(f"{kind} {name!r} is already registered")
     entries[name] = fn
 

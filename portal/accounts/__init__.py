@@ -22,6 +22,7 @@ asks of the areas above it). Accounts imports only `portal.contracts` and the co
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts import directory
 from portal.accounts.blueprint import bp
@@ -34,6 +35,9 @@ from portal.accounts.signin import sessions
 from portal.accounts.signin import views as signin_views  # noqa: F401 (routes)
 from portal.accounts.two_factor import views as two_factor_views  # noqa: F401 (routes)
 from portal.accounts.users import views as users_views  # noqa: F401 (routes)
+from portal.accounts.misuse import services as misuse_services
+from portal.accounts.organization import services as organization_services
+from portal.console import register_queue
 from portal.contracts.quotas import register_usage_counter
 from portal.contracts.services import register_residency_source
 
@@ -46,3 +50,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     register_usage_counter(app, "users", directory.count_users)
     register_residency_source(app, directory.organization_residency)
+    register_queue(app, "misuse_reports", _l("Misuse reports not yet resolved"),
+                   misuse_services.open_reports_count, "staff.misuse_queue", clause="§7(4)")
+    register_queue(app, "organization_requests", _l("Corporate name and representative changes to decide"),
+                   organization_services.pending_requests_count, "staff.organization_requests",
+                   clause="§7(2)")

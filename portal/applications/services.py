@@ -383,3 +383,17 @@ def reject(application: Application, *, reason: str, staff: User, client) -> Non
     queue_mail("application_rejected", application.contact_email, "application_rejected",
                locale=application.locale, application=application)
     record_event("application_rejected", client, user=staff, application=application.reference)
+
+
+def waiting_count() -> sa.Select:
+    """Applications waiting for a decision: the console's count."""
+    return sa.select(sa.func.count(Application.id)).where(Application.status == "submitted")
+
+
+def overdue_count(today: date) -> sa.Select:
+    """Applications whose usage-start notice is overdue today (§5(2)): still waiting, no
+    notice sent, and sent on or before the latest overdue application day."""
+    latest = business_days.latest_overdue_application_day(today)
+    return sa.select(sa.func.count(Application.id)).where(
+        Application.status == "submitted", Application.start_notice_sent_at.is_(None),
+        Application.applied_on <= latest)

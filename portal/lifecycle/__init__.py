@@ -11,12 +11,25 @@ step, `tasks` their registration as daily tasks, `views` the customer admins' pa
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
+from portal.clock import today_jst
+from portal.console import register_queue
 # staff_views is imported for its routes on the staff console blueprint (portal.console.bp).
-from portal.lifecycle import staff_views, tasks, views  # noqa: F401
+from portal.lifecycle import services, staff_views, tasks, views  # noqa: F401
 
 
 def register(app: Flask) -> None:
-    """The customer admins' lifecycle pages, the staff queues, and the daily tasks."""
+    """The customer admins' lifecycle pages, the staff queues (and their counts on the
+    console's home), and the daily tasks."""
     app.register_blueprint(views.bp)
     tasks.register(app)
+    register_queue(app, "plan_changes", _l("Plan change requests to decide"),
+                   services.plan_changes_count, "staff.lifecycle_queue", clause="§14(1)")
+    register_queue(app, "cancellations", _l("Cancellation notices to confirm"),
+                   services.cancellations_count, "staff.lifecycle_queue", clause="§14(3)")
+    register_queue(app, "conversions", _l("Trial conversions to decide"),
+                   services.conversions_count, "staff.lifecycle_queue", clause="§12(5)")
+    register_queue(app, "renewal_applications", _l("Agent renewal applications"),
+                   lambda: services.renewal_applications_count(today_jst()),
+                   "staff.lifecycle_queue", clause="§31(2)")

@@ -106,3 +106,20 @@ def start_notice_due(applied_on: date,
     return StartNoticeDue(applied_on=applied_on,
                           due=add_business_days(applied_on, START_NOTICE_BUSINESS_DAYS,
                                                 provider_holidays))
+
+
+def latest_overdue_application_day(today: date,
+                                   provider_holidays: Collection[tuple[int, int]] = DEFAULT_PROVIDER_HOLIDAYS,
+                                   ) -> date:
+    """The latest application day whose usage-start notice is overdue on `today` (§5(2)).
+
+    The due date grows with the application day, so an application still waiting is overdue
+    exactly when it was sent on or before this day — which lets a queue count its overdue
+    applications with one query (`applied_on <= result`).
+    Inputs: `today`, a day in Japan; `provider_holidays` as for `is_business_day`.
+    Result: a date before `today`. Errors: TypeError for a non-date. Clause: §5(2).
+    """
+    day = require_date(today, "today") - _ONE_DAY
+    while not start_notice_due(day, provider_holidays).is_overdue(today):
+        day -= _ONE_DAY
+    return day

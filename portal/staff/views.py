@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.console import bp
+from portal.console import bp, queue_counts
 from portal.extensions import db
 from portal.mail import STATUSES, OutboxMail
 from portal.pagination import page_number
@@ -17,7 +17,8 @@ from portal.web import transaction
 
 @bp.route("/")
 def home():
-    return render_template("staff/home.html", counts=services.dashboard_counts())
+    return render_template("staff/home.html", counts=services.dashboard_counts(),
+                           queues=queue_counts())
 
 
 @bp.route("/organizations")

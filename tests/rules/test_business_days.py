@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portal.rules import business_days
 from portal.rules.business_days import (
     DEFAULT_PROVIDER_HOLIDAYS,
     StartNoticeDue,
@@ -154,3 +155,27 @@ def test_add_business_days_counts_exactly_n_business_days(day, n):
     assert is_business_day(result)
     between = [day + timedelta(days=i) for i in range(1, (result - day).days + 1)]
     assert sum(is_business_day(d) for d in between) == n
+
+
+@pytest.mark.parametrize("today, latest", [
+    # Wed 9 Dec 2026: sent Tue 1 Dec → due Tue 8 Dec (overdue); sent Wed 2 Dec → due Wed 9 Dec.
+    (date(2026, 12, 9), date(2026, 12, 1)),
+    # Mon 7 Dec (after a weekend): sent Sun 29 Nov → due Fri 4 Dec (overdue); sent Mon 30 Nov
+    # → due Mon 7 Dec (not yet).
+    (date(2026, 12, 7), date(2026, 11, 29)),
+    # After the year-end break (29 Dec – 3 Jan): Wed 6 Jan 2027 — sent Wed 23 Dec → 24, 25, 28
+    # Dec, 4, 5 Jan → due Tue 5 Jan (overdue); sent Thu 24 Dec → due Wed 6 Jan (not yet).
+    (date(2027, 1, 6), date(2026, 12, 23)),
+    # A national holiday: Tue 24 Nov 2026 (Mon 23 Nov is 勤労感謝の日) — sent Sun 15 Nov → due
+    # Fri 20 Nov (overdue); sent Mon 16 Nov → 17–20 Nov, then Tue 24 Nov → due that day.
+    (date(2026, 11, 24), date(2026, 11, 15)),
+])
+def test_latest_overdue_application_day(today, latest):
+    assert business_days.latest_overdue_application_day(today) == latest
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 1) + timedelta(days=n) for n in range(0, 400, 7)])
+def test_latest_overdue_application_day_agrees_with_is_overdue(today):
+    latest = business_days.latest_overdue_application_day(today)
+    assert business_days.start_notice_due(latest).is_overdue(today)
+    assert not business_days.start_notice_due(latest + timedelta(days=1)).is_overdue(today)

@@ -238,3 +238,8 @@ def staff_queue(status: str | None) -> list[MisuseReport]:
     if status in MISUSE_STATUSES:
         stmt = stmt.where(MisuseReport.status == status)
     return list(db.session.scalars(stmt.limit(200)))
+
+
+def open_reports_count() -> sa.Select:
+    """Reports staff have not resolved yet (received or investigating): the console's count."""
+    return sa.select(sa.func.count(MisuseReport.id)).where(MisuseReport.status != "resolved")

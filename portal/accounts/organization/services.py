@@ -117,3 +117,9 @@ def requests(org: Organization) -> list[OrganizationChangeRequest]:
 def staff_queue() -> list[OrganizationChangeRequest]:
     return list(db.session.scalars(sa.select(OrganizationChangeRequest).order_by(
         (OrganizationChangeRequest.status == "pending").desc(), OrganizationChangeRequest.submitted_at.desc()).limit(200)))
+
+
+def pending_requests_count() -> sa.Select:
+    """§7(2) change requests waiting for the provider's decision: the console's count."""
+    return sa.select(sa.func.count(OrganizationChangeRequest.id)).where(
+        OrganizationChangeRequest.status == "pending")

@@ -45,7 +45,8 @@ from portal.lifecycle.services.renewals import (
     agent_period, apply_for_renewal, apply_renewals, renewal_application,
 )
 from portal.lifecycle.services.state import (
-    ContractState, StaffQueue, contract_state, organizations, staff_queue,
+    ContractState, StaffQueue, contract_state, cancellations_count, conversions_count,
+    plan_changes_count, renewal_applications_count, organizations, staff_queue,
 )
 from portal.lifecycle.services.trials import (
     approve_conversion, open_conversion, refuse_conversion, request_conversion,
@@ -58,7 +59,8 @@ __all__ = [
     "agent_period", "agree_plan_change", "apply_for_renewal", "apply_plan_changes",
     "apply_renewals", "approve_conversion", "cancellation_options", "cancellation_page",
     "cancellation_quote", "cancellation_step", "check_cancellable", "check_quotas_fit",
-    "confirm_cancellation", "confirm_notice", "contract_state",
+    "confirm_cancellation", "confirm_notice", "contract_state", "cancellations_count",
+    "conversions_count", "plan_changes_count", "renewal_applications_count",
     "delete_data_of_ended_organizations", "delete_registered_data", "end_contract", "end_contracts", "first_billed_month",
     "give_notice", "last_day", "mail_admins", "open_conversion", "open_notice",
     "open_plan_change", "organizations", "partner_contact", "pending_terms_change",

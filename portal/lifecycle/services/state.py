@@ -115,3 +115,27 @@ def staff_queue(today: date) -> StaffQueue:
     return StaffQueue(plan_changes=list(plan_changes), notices=list(notices),
                       applications=list(applications), conversions=list(conversions),
                       orgs=organizations([*plan_changes, *notices, *applications, *conversions]))
+
+
+def _count(model, *conditions) -> sa.Select:
+    return sa.select(sa.func.count(model.id)).where(*conditions)
+
+
+def plan_changes_count() -> sa.Select:
+    """Plan change requests waiting for staff (§14(1)): the console's count."""
+    return _count(PlanChangeRequest, PlanChangeRequest.status == "requested")
+
+
+def cancellations_count() -> sa.Select:
+    """Cancellation notices not yet confirmed by staff (§14(3)): the console's count."""
+    return _count(CancellationNotice, CancellationNotice.status == "requested")
+
+
+def conversions_count() -> sa.Select:
+    """Trial conversion requests waiting for staff (§12(5)): the console's count."""
+    return _count(TrialConversionRequest, TrialConversionRequest.status == "requested")
+
+
+def renewal_applications_count(today: date) -> sa.Select:
+    """Agent renewal applications for periods not yet ended (§31(2)): the console's count."""
+    return _count(RenewalApplication, RenewalApplication.period_end >= today)
