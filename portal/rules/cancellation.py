@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .periods import billing_month, billing_month_index, billing_period, month_period_end
+from .renewal import commitment_months
 from .terms import ContractTerms, RuleError, require_date, sort_clauses
 
 NOTICE_DAYS = 30
@@ -29,9 +30,12 @@ class CancellationQuote:
         (§14(3)); None for a free trial.
     prepaid_through: last day of the paid billing period containing `last_day` (§8(4)); equals
         billed_month's last day for monthly billing; None for a free trial.
-    minimum_term_end: 満了日, the end of the minimum term (§5(5)); None for a free trial.
+    minimum_term_end: 満了日, the end of the minimum term (§5(5)); for an agent contract the
+        end of the 6-month period of use containing `last_day` (§31(2)); None for a trial.
     early_termination_months / early_termination_fee: billing months after `prepaid_through`
-        up to `minimum_term_end`, and monthly_fee × that number (§14(4)).
+        up to `minimum_term_end`, and monthly_fee × that number (§14(4)). For an agent
+        contract this never exceeds what the rest of the period costs when it is simply not
+        renewed, so cancelling never costs more than not renewing (§31(2)).
     trial: whether the contract is a free trial (§12(5)).
     clauses: the clauses applied, in the order of the terms.
     """
@@ -96,8 +100,9 @@ def quote(terms: ContractTerms, notice_date: date, last_day: date | None = None,
 
     billed = billing_month(terms.start, last_day)
     prepaid_through = billing_period(terms.start, last_day, terms.billing_period_months)[1]
-    minimum_term_end = month_period_end(terms.start, terms.minimum_months)
-    clauses = ["§5(5)", "§14(3)"]
+    committed = commitment_months(terms, last_day)
+    minimum_term_end = month_period_end(terms.start, committed)
+    clauses = ["§5(5)", "§14(3)"] if terms.channel != "agent" else ["§14(3)", "§31(2)"]
     months = 0
     if last_day < minimum_term_end:
         # Ending inside the minimum term: §14(4) applies even when every remaining month is
@@ -106,7 +111,7 @@ def quote(terms: ContractTerms, notice_date: date, last_day: date | None = None,
         if prepaid_through < minimum_term_end:
             # Indices of the first unpaid month and of the last month of the minimum term.
             first_unpaid = billing_month_index(terms.start, prepaid_through) + 1
-            months = terms.minimum_months - first_unpaid
+            months = max(committed - first_unpaid, 0)
     if prepaid_through > billed[1]:
         clauses.append("§8(4)")
     return CancellationQuote(
@@ -122,11 +127,13 @@ def minimum_term_option(terms: ContractTerms, notice_date: date) -> Cancellation
     Inputs: `terms`, `notice_date` (day in Japan). Result: `quote(terms, notice_date,
     minimum_term_end)`, or None when the minimum-term end is earlier than the earliest allowed
     last day (already past, or less than 30 days away), and always None for a free trial.
-    Clause: §5(5), §14(3), §14(4).
+    For an agent contract the 満了日 is the end of the period of use containing the earliest
+    last day (§31(2)). Clause: §5(5), §14(3), §14(4); §31(2) for agent contracts.
     """
     if terms.trial:
         return None
-    end = month_period_end(terms.start, terms.minimum_months)
-    if end < earliest_last_day(terms, notice_date):
+    earliest = earliest_last_day(terms, notice_date)
+    end = month_period_end(terms.start, commitment_months(terms, earliest))
+    if end < earliest:
         return None
     return quote(terms, notice_date, end)

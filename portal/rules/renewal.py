@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .periods import billing_month_by_index, billing_month_index, month_period_end
-from .terms import ContractTerms, RuleError
+from .terms import ContractTerms, RuleError, require_date
 
 NOTICE_DAYS = 30
 """§5(5): notice stops a renewal when given by 30 days before the term's end."""
@@ -64,6 +64,34 @@ def current_term(terms: ContractTerms, day: date) -> tuple[date, date]:
     """
     _refuse_trial(terms)
     return _term(terms, billing_month_index(terms.start, day))
+
+
+def commitment_months(terms: ContractTerms, day: date) -> int:
+    """Months from the start to the 満了日 that binds `day`.
+
+    Direct and reseller contracts: the minimum months of the price list (§5(5)). Agent
+    contracts: the end of the 6-month period of use containing `day` (§31(2) applies
+    「第5条…の取り決めに関わらず」, so the price list's minimum months do not bind them; a
+    period continues only on a renewal application). `day` before the start counts as the
+    start. Errors: RuleError(code="trial_has_no_renewal") for a free trial.
+    Clause: §5(5); §31(2) for agent contracts. Reading in docs/decisions.md.
+    """
+    _refuse_trial(terms)
+    if terms.channel != "agent":
+        return terms.minimum_months
+    index = billing_month_index(terms.start, max(day, terms.start))
+    return (index // AGENT_PERIOD_MONTHS + 1) * AGENT_PERIOD_MONTHS
+
+
+def expiry_date(terms: ContractTerms, day: date) -> date:
+    """The 満了日 of the contract as seen on `day`: the one date a page shows under that name.
+
+    Result: the minimum-term end (最低利用月数満了日, §5(5)) for direct and reseller contracts;
+    for agent contracts the last day of the 6-month period of use containing `day` (§31(2)):
+    start 31 May 2026 → 30 Nov 2026 for any day up to then, 30 May 2027 in the next period.
+    Errors: as `commitment_months`. Clause: §5(5); §31(2) for agent contracts.
+    """
+    return month_period_end(terms.start, commitment_months(terms, day))
 
 
 def _deadline(terms: ContractTerms, term_end: date) -> date:
@@ -135,3 +163,45 @@ def next_renewal(terms: ContractTerms, day: date) -> Renewal:
         next_stoppable_renewal=stoppable_end + _ONE_DAY,
         next_stoppable_deadline=stoppable_deadline, requires_application=agent,
         clauses=("§31(2)",) if agent else ("§5(5)",))
+
+
+def check_provider_non_renewal(terms: ContractTerms, notice_date: date, term_end: date) -> date:
+    """Check the provider's notice, given on `notice_date`, that the contract ends on `term_end`.
+
+    §5(5): a contract renews unless 「お客様または弊社のいずれからも」 notice is given by 30 days
+    before 満了日; for the provider this is the same 30 days before the end of a term (the
+    minimum-term end or a later renewal term's end). Inputs: `terms`, `notice_date` (a day in
+    Japan), `term_end` (the chosen last day). Result: `term_end`, which then becomes the last
+    day of use.
+    Errors: RuleError code "trial_has_no_renewal" (§12(5)) for a trial; "agent_no_auto_renewal"
+    (§31(2)) for an agent contract, which renews only on the customer's application anyway;
+    "not_a_term_end" (§5(5), earliest = the first term end still allowed) when `term_end` is
+    not the last day of a term; "provider_notice_too_late" (§5(5), earliest = the same) when
+    `notice_date` is after `term_end` − 30 days.
+    """
+    _refuse_trial(terms)
+    if terms.channel == "agent":
+        raise RuleError("agent contracts renew only on a renewal application",
+                        code="agent_no_auto_renewal", clause="§31(2)")
+    require_date(notice_date, "notice_date")
+    require_date(term_end, "term_end")
+    day = max(notice_date, terms.start)
+    earliest = next_renewal(terms, day).next_stoppable_renewal - _ONE_DAY
+    if term_end < terms.start or current_term(terms, term_end)[1] != term_end:
+        raise RuleError(f"{term_end} is not the last day of a term",
+                        code="not_a_term_end", clause="§5(5)", earliest=earliest)
+    if notice_date > _deadline(terms, term_end):
+        raise RuleError(f"notice on {notice_date} is later than 30 days before {term_end}",
+                        code="provider_notice_too_late", clause="§5(5)", earliest=earliest)
+    return term_end
+
+
+def earliest_provider_non_renewal(terms: ContractTerms, notice_date: date) -> date:
+    """The first term end at which the provider's notice given on `notice_date` stops the
+    contract (§5(5)): the last day before `next_renewal(...).next_stoppable_renewal`.
+    Errors: as `check_provider_non_renewal` for trials and agent contracts."""
+    _refuse_trial(terms)
+    if terms.channel == "agent":
+        raise RuleError("agent contracts renew only on a renewal application",
+                        code="agent_no_auto_renewal", clause="§31(2)")
+    return next_renewal(terms, max(notice_date, terms.start)).next_stoppable_renewal - _ONE_DAY
