@@ -37,7 +37,8 @@ FOREIGN_ID_ROUTES.update({
     "lifecycle.trial_conversion": ("/contracts/{id}/trial-conversion", _LC),
 })
 STAFF_ROUTES |= {"staff.lifecycle_plan_change", "staff.lifecycle_cancellation_confirm",
-                 "staff.lifecycle_conversion", "staff.lifecycle_partner_contact"}
+                 "staff.lifecycle_conversion", "staff.lifecycle_partner_contact",
+                 "staff.lifecycle_non_renewal"}  # tests/lifecycle/test_terms15_pages.py
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

@@ -29,6 +29,7 @@ from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import yen
 from portal.mail import queue_mail
+from portal.notices.services.registration import register_applicant_address
 from portal.web import external_url
 from portal.rules import business_days
 from portal.terms.services import record_acceptance
@@ -44,8 +45,7 @@ class ApplicationError(DomainError):
 
     describe = staticmethod(error_message)
 
-    def __init__(self, code: str, *, field: str = "", clause: str = "",
-                 reasons: list[str] | None = None):
+    def __init__(self, code: str, *, field: str = "", clause: str = "", reasons=None):
         super().__init__(code, clause, field=field or None)
         self.reasons = reasons or []
 
@@ -324,8 +324,8 @@ def registered_address(application: Application) -> dict[str, str]:
 
 def approve(application: Application, *, start_date: date, staff: User, client) -> Organization:
     """Approve: create the organization, its contracts (trials end after 30 days), the first
-    customer admin's invitation (single use, 7 days) and queue the usage-start notice with the
-    start date (§5(1)).
+    customer admin's invitation (single use, 7 days) and queue the usage-start notice (§5(1)),
+    whose link confirms the contact email as the first notification address (§10(2)).
 
     Errors: ApplicationError already_decided (approved or rejected before), start_in_past,
     contract (a ContractError's code, e.g. japan_only with its §31(5) reasons).
@@ -363,9 +363,10 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
     except (AccountError, QuotaExceeded) as exc:
         raise ApplicationError("invitation", clause=getattr(exc, "clause", ""),
                                reasons=[str(exc)]) from None
+    url = register_applicant_address(organization, application.contact_email, now=now)
     queue_mail("usage_start_notice", application.contact_email, "application_usage_start",
-               locale=application.locale, organization_id=organization.id,
-               application=application, contracts=contracts, start_date=start_date)
+               locale=application.locale, organization_id=organization.id, start_date=start_date,
+               application=application, contracts=contracts, address_url=url)
     record_event("application_approved", client, user=staff, application=application.reference,
                  organization_id=organization.id)
     return organization

@@ -21,7 +21,7 @@ from portal.contracts.models import (
 )
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.rules import RuleError, periods, renewal, residency
+from portal.rules import RuleError, renewal, residency
 
 TRIAL_DAYS = 30
 """A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
@@ -184,7 +184,8 @@ class Schedule:
     """The dates a contract page shows, each with its clauses.
 
     For a trial: trial_end (§12(5)) only. Otherwise: minimum_term_end (満了日, §5(5); for
-    agents the end of the first 6-month period, §31(2)), the current term, renews_on (the
+    agents the end of the current 6-month period of use, §31(2) — `renewal.expiry_date`, the
+    one 満了日 every page shows), the current term, renews_on (the
     next renewal), notice_deadline (the last day notice stops that renewal; for agents the
     last day to file the renewal application), next_stoppable_* when that deadline has
     passed, and the clauses of the renewal rule.
@@ -218,11 +219,10 @@ def contract_schedule(contract: Contract, today: date) -> Schedule:
         upcoming = renewal.next_renewal(terms, day)
     except RuleError:
         return Schedule(trial=False)
-    months = renewal.AGENT_PERIOD_MONTHS if contract.channel == "agent" else terms.minimum_months
     return Schedule(
         trial=False,
         not_started=today < contract.start_date,
-        minimum_term_end=periods.month_period_end(contract.start_date, months),
+        minimum_term_end=renewal.expiry_date(terms, day),
         term=(upcoming.term_start, upcoming.term_end),
         renews_on=upcoming.renews_on,
         notice_deadline=upcoming.notice_deadline,
@@ -232,6 +232,34 @@ def contract_schedule(contract: Contract, today: date) -> Schedule:
         requires_application=upcoming.requires_application,
         clauses=upcoming.clauses,
     )
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A contract's recorded end, as a higher area knows it (the lifecycle's open notice):
+    last_day (最終利用日), reason ("cancellation" §14(3) or "provider_non_renewal" §5(5)),
+    billed_month (billed in full, §14(3)), early_termination_fee (§14(4)), by_provider and
+    the clauses applied. A contract with an Ending does not renew."""
+
+    last_day: date
+    reason: str
+    billed_month: tuple[date, date] | None
+    early_termination_fee: int
+    by_provider: bool
+    clauses: tuple[str, ...]
+
+
+def register_ending_source(app, fn: Callable[[Contract], Ending | None]) -> None:
+    """Tell contracts where a contract's recorded end comes from (the lifecycle area)."""
+    registry.add(app, "contracts.ending_source", "lifecycle", fn)
+
+
+def contract_ending(contract: Contract) -> Ending | None:
+    """The contract's recorded end (notice given), or None: from the registered source."""
+    if contract.status != "notice_given":
+        return None
+    sources = registry.entries("contracts.ending_source")
+    return sources[0][1](contract) if sources else None
 
 
 # --- price list -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.clock import today_jst
 from portal.console import register_queue
+from portal.contracts.services import register_ending_source
 # staff_views is imported for its routes on the staff console blueprint (portal.console.bp).
 from portal.lifecycle import services, staff_views, tasks, views  # noqa: F401
 
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     console's home), and the daily tasks."""
     app.register_blueprint(views.bp)
     tasks.register(app)
+    register_ending_source(app, services.cancellation.notice_ending)
     register_queue(app, "plan_changes", _l("Plan change requests to decide"),
                    services.plan_changes_count, "staff.lifecycle_queue", clause="§14(1)")
     register_queue(app, "cancellations", _l("Cancellation notices to confirm"),

@@ -76,3 +76,12 @@ class ConversionForm(FlaskForm):
 
 class PartnerContactForm(FlaskForm):
     email = email_field(_l("Partner contact email"), required=False)
+
+
+class NonRenewalForm(FlaskForm):
+    """The provider's non-renewal notice (§5(5)): the term end it ends on and the reason."""
+
+    term_end = DateField(_l("Last day of use (end of a term)"),
+                         validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
+    reason = TextAreaField(_l("Reason shown to the customer"), validators=[
+        Optional(), Length(max=1000)])

@@ -22,6 +22,24 @@ def error_message(exc) -> str:
     if code in ("effective_before_request", "effective_in_past"):
         return _("Under %(clause)s the effective date cannot be before %(date)s.",
                  clause=ref, date=jdate(exc.earliest))
+    if code == "agent_period_ends":
+        return _("Without a renewal application this contract ends on %(date)s at the end of "
+                 "its period of use, with nothing more to pay; a cancellation notice is not "
+                 "needed (%(clause)s).", date=jdate(exc.earliest), clause=ref)
+    if code == "after_period_end":
+        return _("No renewal application was filed, so the contract ends on %(date)s "
+                 "(%(clause)s): choose that day or an earlier one.",
+                 date=jdate(exc.earliest), clause=ref)
+    if code in ("not_a_term_end", "provider_notice_too_late"):
+        return _("Under %(clause)s the provider's notice must reach the customer at least 30 "
+                 "days before the end of a term: the earliest possible last day is %(date)s.",
+                 clause=ref, date=jdate(exc.earliest))
+    if code == "agent_no_auto_renewal":
+        return _("A contract through an agent renews only on the customer's renewal "
+                 "application; no non-renewal notice is needed (%(clause)s).", clause=ref)
+    if code == "trial_has_no_renewal":
+        return _("A free trial ends on its trial end date and does not renew (%(clause)s).",
+                 clause=ref)
     if code == "before_start":
         return _("The date is before the contract start date (%(clause)s).", clause=ref)
     if code == "quota_exceeded":

@@ -27,14 +27,15 @@ NOTICE_STATUSES = ("requested", "confirmed", "withdrawn", "completed")
 NOTICE_OPEN = ("requested", "confirmed")
 _NOTICE_OPEN_SQL = "status IN ('requested', 'confirmed')"
 
-NOTICE_BASES = ("chosen", "minimum_term", "terms_change")
+NOTICE_BASES = ("chosen", "minimum_term", "terms_change", "provider")
 """How the last day was chosen: a day the customer picked (§14(3)(4)), the minimum-term end
-without the lump sum (§14(4)), or the day before a pending terms change (§17(4))."""
+without the lump sum (§14(4)), the day before a pending terms change (§17(4)), or the
+provider's non-renewal notice at the end of a term (§5(5), given by staff)."""
 
 CONVERSION_STATUSES = ("requested", "approved", "refused", "withdrawn")
 _CONVERSION_OPEN_SQL = "status = 'requested'"
 
-END_REASONS = ("cancellation", "trial_end", "agent_period_end")
+END_REASONS = ("cancellation", "trial_end", "agent_period_end", "provider_non_renewal")
 
 
 class PlanChangeRequest(db.Model):
@@ -108,14 +109,22 @@ class CancellationNotice(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    """The provider's reason shown to the customer (basis "provider", §5(5)); else empty."""
 
     contract: Mapped[Contract] = relationship()
+
+    @property
+    def by_provider(self) -> bool:
+        """The provider's non-renewal notice (§5(5)) rather than the customer's (§14(3))."""
+        return self.basis == "provider"
 
     __table_args__ = (
         sa.CheckConstraint(
             "status IN ('requested', 'confirmed', 'withdrawn', 'completed')", name="status"
         ),
-        sa.CheckConstraint("basis IN ('chosen', 'minimum_term', 'terms_change')", name="basis"),
+        sa.CheckConstraint("basis IN ('chosen', 'minimum_term', 'terms_change', 'provider')",
+                           name="basis"),
         sa.CheckConstraint("early_termination_fee >= 0 AND early_termination_months >= 0",
                            name="fee"),
         sa.CheckConstraint("last_day >= notice_date", name="last_day"),
@@ -198,7 +207,8 @@ class ContractEnd(db.Model):
     contract: Mapped[Contract] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint("reason IN ('cancellation', 'trial_end', 'agent_period_end')",
+        sa.CheckConstraint("reason IN ('cancellation', 'trial_end', 'agent_period_end', "
+                           "'provider_non_renewal')",
                            name="reason"),
     )
 

@@ -16,8 +16,9 @@ from portal.contracts.models import Contract
 from portal.extensions import db
 from portal.lifecycle import services
 from portal.lifecycle.forms import (
-    AgreePlanChangeForm, PartnerContactForm, RefuseForm, WithdrawForm,
+    AgreePlanChangeForm, NonRenewalForm, PartnerContactForm, RefuseForm, WithdrawForm,
 )
+from portal.pagination import page_number
 from portal.lifecycle.models import CancellationNotice, PlanChangeRequest, TrialConversionRequest
 from portal.web import transaction
 
@@ -115,3 +116,33 @@ def lifecycle_partner_contact(contract_id: int):
     org = db.session.get(Organization, contract.organization_id)
     return render_template("lifecycle/staff_partner_contact.html", contract=contract, org=org,
                            form=form), (400 if form.errors else 200)
+
+
+@bp.route("/lifecycle/contracts")
+def lifecycle_contracts():
+    page, orgs = services.renewing_contracts_page(today_jst(),
+                                                  page_number(request.args.get("page")))
+    return render_template("lifecycle/staff_contracts.html", pagination=page, orgs=orgs)
+
+
+@bp.route("/lifecycle/contracts/<int:contract_id>/non-renewal", methods=["GET", "POST"])
+def lifecycle_non_renewal(contract_id: int):
+    contract = db.get_or_404(Contract, contract_id)
+    today = today_jst()
+    earliest = services.earliest_non_renewal_end(contract, today)
+    form = NonRenewalForm()
+    if request.method == "GET" and earliest is not None:
+        form.term_end.data = earliest
+    if form.validate_on_submit():
+        with transaction(form, field="term_end") as done:
+            services.give_non_renewal_notice(contract, form.term_end.data, form.reason.data,
+                                             by=current_user, today=today)
+        if done:
+            flash(_("The notice of non-renewal was given and the customer was emailed."),
+                  "success")
+            return redirect(url_for("staff.lifecycle_contracts"))
+    return render_template(
+        "lifecycle/staff_non_renewal.html", contract=contract, form=form, earliest=earliest,
+        notice=services.open_notice(contract), today=today,
+        org=db.session.get(Organization, contract.organization_id),
+    ), (400 if form.errors else 200)

@@ -5,7 +5,9 @@ terms-change notices through `services`; nothing here imports the terms area."""
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
+from portal.console import register_queue
 from portal.daily import register_task
 from portal.notices import services, staff_views, views  # noqa: F401
 
@@ -14,3 +16,7 @@ def register(app: Flask) -> None:
     """SYSTEM INFORMATION pages, their staff pages and the daily publishing task."""
     app.register_blueprint(views.bp)
     register_task(app, "publish_scheduled_notices", services.publish_scheduled_notices)
+    register_queue(app, "missing_notification_address",
+                   _l("Organizations without a confirmed notification address"),
+                   services.missing_address_count, "staff.organizations_missing_address",
+                   clause="§10(1)", warn=True)

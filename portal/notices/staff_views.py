@@ -110,3 +110,10 @@ def notice_update(notice_id: int):
             flash(_("The update was posted."), "success")
             return redirect(url_for("staff.notice_detail", notice_id=notice.id))
     return _detail(notice, form, 400)
+
+
+@bp.route("/notification-addresses/missing")
+def organizations_missing_address():
+    """Organizations with a paid contract and no confirmed notification address (§10)."""
+    pagination = services.organizations_missing_address(page_number(request.args.get("page")))
+    return render_template("notices/staff_missing_addresses.html", pagination=pagination)

@@ -48,7 +48,13 @@ def notice_helpers():
             return []
         return services.bounced_addresses(current_user.organization_id)
 
+    def missing_notification_address() -> bool:
+        if not current_user.is_authenticated or not current_user.is_admin:
+            return False
+        return services.lacks_confirmed_address(current_user.organization_id)
+
     return {
+        "missing_notification_address": missing_notification_address,
         "unread_notice_count": unread_notice_count,
         "public_notices": public_notices,
         "bounced_notification_addresses": bounced_notification_addresses,

@@ -181,8 +181,11 @@ def test_contracts_page_shows_dates_with_clauses_to_admins_only(client, auth, ma
     auth.sign_in("boss")
     html = client.get("/contracts").get_data(as_text=True)
     for text in ("IMAGE WORKS スタンダード", "2027年3月31日(水)", "2027年4月1日(木)", "2027年3月1日(月)",
-                 "第5条(5)", "第31条(2)", "取次株式会社", "¥60,000", "2026年9月30日(水)"):
+                 "第5条(5)", "第31条(2)", "取次株式会社", "¥60,000"):
         assert text in html, text
+    # The agent contract's 満了日 is the end of its current period (1 Oct – 31 Mar, §31(2)),
+    # not the end of its first period (30 Sep): one 満了日 per contract (issue #15).
+    assert "2026年9月30日(水)" not in html
     auth.sign_out()
     auth.sign_in("worker")
     assert client.get("/contracts").status_code == 403

@@ -7,6 +7,7 @@ public names so callers keep `from portal.lifecycle import services` and
 - `plan_changes`: plan change requests, staff decisions, applying them (§14(1)(2));
 - `cancellation`: the cancellation page's options and live quote, notices (§14(3)(4), §17(4));
 - `renewals`: renewals (§5(5)) and agent renewal applications (§31(2));
+- `non_renewal`: the provider's non-renewal notice (§5(5));
 - `trials`: trial conversion (§12(5));
 - `contract_end`: the last day of use, ending contracts, deleting registered data (§14(5));
 - `reminders`: the reminder mails of the daily job;
@@ -32,6 +33,9 @@ from portal.lifecycle.services.common import (
 from portal.lifecycle.services.contract_end import (
     delete_data_of_ended_organizations, delete_registered_data, end_contract, end_contracts,
     last_day,
+)
+from portal.lifecycle.services.non_renewal import (
+    earliest_non_renewal_end, give_non_renewal_notice, renewing_contracts_page,
 )
 from portal.lifecycle.services.plan_changes import (
     PlanChangePage, agree_plan_change, apply_plan_changes, check_quotas_fit, first_billed_month,
@@ -61,6 +65,7 @@ __all__ = [
     "cancellation_quote", "cancellation_step", "check_cancellable", "check_quotas_fit",
     "confirm_cancellation", "confirm_notice", "contract_state", "cancellations_count",
     "conversions_count", "plan_changes_count", "renewal_applications_count",
+    "earliest_non_renewal_end", "give_non_renewal_notice", "renewing_contracts_page",
     "delete_data_of_ended_organizations", "delete_registered_data", "end_contract", "end_contracts", "first_billed_month",
     "give_notice", "last_day", "mail_admins", "open_conversion", "open_notice",
     "open_plan_change", "organizations", "partner_contact", "pending_terms_change",

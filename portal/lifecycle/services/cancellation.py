@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from portal.accounts.models import User
 from portal.clock import now_utc
 from portal.contracts.models import Contract
-from portal.contracts.services import Schedule, contract_schedule
+from portal.contracts.services import Ending, Schedule, contract_schedule
 from portal.extensions import db
 from portal.lifecycle.models import NOTICE_OPEN, CancellationNotice
 from portal.lifecycle.services.common import (
     ONE_DAY, LifecycleError, flush_unique, from_rule, mail_admins, require_status,
 )
+from portal.lifecycle.services.renewals import agent_period, renewal_application
 from portal.rules import RuleError, cancellation
 from portal.rules.cancellation import CancellationQuote
 from portal.terms.models import TermsVersion
@@ -29,6 +30,19 @@ def open_notice(contract: Contract) -> CancellationNotice | None:
     return db.session.scalar(sa.select(CancellationNotice).where(
         CancellationNotice.contract_id == contract.id,
         CancellationNotice.status.in_(NOTICE_OPEN)))
+
+
+def notice_ending(contract: Contract) -> Ending | None:
+    """The open notice of `contract` as the contracts page shows it (contracts.Ending)."""
+    notice = open_notice(contract)
+    if notice is None:
+        return None
+    billed = ((notice.billed_month_start, notice.billed_month_end)
+              if notice.billed_month_start else None)
+    return Ending(last_day=notice.last_day,
+                  reason="provider_non_renewal" if notice.by_provider else "cancellation",
+                  billed_month=billed, early_termination_fee=notice.early_termination_fee,
+                  by_provider=notice.by_provider, clauses=notice.clause_list)
 
 
 def pending_terms_change(today: date) -> TermsVersion | None:
@@ -89,6 +103,30 @@ def check_cancellable(contract: Contract) -> None:
         raise LifecycleError("contract_not_active", "§14(3)")
 
 
+def agent_period_end(contract: Contract, today: date) -> date | None:
+    """For an agent contract without a renewal application for its current period, the end
+    of that period: the contract ends there by itself (§31(2)). None otherwise."""
+    if contract.channel != "agent" or contract.trial:
+        return None
+    period = agent_period(contract, today)
+    if renewal_application(contract, period.term_end) is not None:
+        return None
+    return period.term_end
+
+
+def _check_agent_period(contract: Contract, today: date, last_day: date | None) -> None:
+    """§31(2): an agent contract without a renewal application ends with its period anyway.
+    A notice whose earliest last day is after that end is not needed (agent_period_ends);
+    a last day after it is refused (after_period_end, field last_day)."""
+    end = agent_period_end(contract, today)
+    if end is None:
+        return
+    if cancellation.earliest_last_day(contract.terms(), today) > end:
+        raise LifecycleError("agent_period_ends", "§31(2)", earliest=end)
+    if last_day is not None and last_day > end:
+        raise LifecycleError("after_period_end", "§31(2)", earliest=end, field="last_day")
+
+
 @dataclass(frozen=True)
 class CancellationPage:
     """What the cancellation page shows on `today`: its options, or the refusal when the
@@ -106,6 +144,7 @@ def cancellation_page(contract: Contract, today: date) -> CancellationPage:
     options = refusal = None
     try:
         check_cancellable(contract)
+        _check_agent_period(contract, today, None)
         options = cancellation_options(contract, today)
     except LifecycleError as exc:
         refusal = exc
@@ -122,8 +161,10 @@ def cancellation_quote(contract: Contract, today: date, basis: str,
                        last_day: date | None) -> CancellationQuote:
     """The quote for a notice given `today` on `basis` ("chosen" with `last_day`,
     "minimum_term", "terms_change"). Errors: LifecycleError with the rule's code and clause
-    (last_day_too_early §14(3), last_day_required, option_unavailable)."""
+    (last_day_too_early §14(3), last_day_required, option_unavailable; for an agent contract
+    without a renewal application agent_period_ends / after_period_end §31(2))."""
     check_cancellable(contract)
+    _check_agent_period(contract, today, last_day if basis == "chosen" else None)
     if basis == "minimum_term":
         option = cancellation.minimum_term_option(contract.terms(), today)
         if option is None:

@@ -26,7 +26,7 @@ def last_day(contract: Contract, today: date) -> tuple[date, str] | None:
     period (§31(2)). None when the contract simply renews."""
     notice = open_notice(contract)
     if notice is not None:
-        return notice.last_day, "cancellation"
+        return notice.last_day, ("provider_non_renewal" if notice.by_provider else "cancellation")
     if contract.trial:
         return contract.trial_end_date, "trial_end"
     if contract.channel == "agent" and contract.status == "active":

@@ -8,6 +8,8 @@ names so callers write `from portal.notices import services` and `services.creat
 - `scheduled`: `publish_due` (first view) and the daily task `publish_scheduled_notices`.
 - `reading`: what a user reads — lists, the opened notice, unread counts, public notices.
 - `addresses`: notification addresses with confirmation tokens and bounces (§10(2)).
+- `registration`: the applicant's address registered at approval, organizations without a
+  confirmed address (§10).
 - `errors`: `NoticeError`, the area's `DomainError`.
 
 Services add and flush, never commit: the view (or the daily job) commits once.
@@ -36,6 +38,12 @@ from portal.notices.services.drafting import (
     create_notice,
 )
 from portal.notices.services.errors import NoticeError
+from portal.notices.services.registration import (
+    lacks_confirmed_address,
+    missing_address_count,
+    organizations_missing_address,
+    register_applicant_address,
+)
 from portal.notices.services.publishing import (
     CHUNK,
     delivery_rows,
@@ -57,6 +65,10 @@ from portal.notices.services.reading import (
 from portal.notices.services.scheduled import publish_due, publish_scheduled_notices
 
 __all__ = [
+    "lacks_confirmed_address",
+    "missing_address_count",
+    "organizations_missing_address",
+    "register_applicant_address",
     "CHUNK",
     "CONFIRM_TOKEN_LIFETIME",
     "EFFECTIVE_ALLOWED",
