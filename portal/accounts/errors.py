@@ -61,13 +61,20 @@ ERRORS = {
         "consent (Art. 7(5))."
     ),
     "reason_required": _l("Enter the reason for the deletion."),
+    "japan_only_contact": _l(
+        "IMAGE WORKS PRus is provided only to customers in Japan (Art. 31(5)). While your "
+        "organization has a PRus contract, its address and phone must be in Japan:"
+    ),
     "nothing_to_delete": _l("The accounts of this organization have already been deleted."),
 }
 
 
 def error_message(exc: DomainError) -> str:
-    """The translated text of an accounts refusal (its code when the code has no text)."""
-    return str(ERRORS.get(exc.code, exc.code))
+    """The translated text of an accounts refusal (its code when the code has no text),
+    followed by the Japanese reasons of a §31(5) refusal."""
+    text = str(ERRORS.get(exc.code, exc.code))
+    reasons = exc.details.get("reasons") if exc.details else None
+    return " ".join([text, *reasons]) if reasons else text
 
 
 class AccountError(DomainError):

@@ -20,9 +20,11 @@ from portal.accounts.models import (
     User,
 )
 from portal.clock import now_utc
+from portal.contracts.services import has_prus_contract
 from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
+from portal.rules import residency
 
 CLAUSE = "§7(2)"
 
@@ -36,9 +38,28 @@ def _record(org: Organization, field: str, old: str, new: str, *, by: User | Non
     ))
 
 
+def check_japan_contact(org: Organization, values: dict[str, str]) -> None:
+    """§31(5) after approval: while the organization has a live IMAGE WORKS PRus contract,
+    its registered address and phone stay in Japan. Checks the address as it would be after
+    the change (`values` over the current fields) with `rules.residency`.
+    Errors: AccountError("japan_only_contact", "§31(5)", field=<the first problem's field>,
+    reasons=[Japanese reasons]). Nothing is checked without a PRus contract."""
+    if not has_prus_contract(org.id):
+        return
+    after = {f: (values.get(f, getattr(org, f)) or "").strip() for f in CONTACT_FIELDS}
+    problems = residency.japan_address_problems(after["postal_code"], after["prefecture"],
+                                                after["phone"], country=org.country or "JP")
+    if problems:
+        field = problems[0].field if problems[0].field in CONTACT_FIELDS else "postal_code"
+        raise AccountError("japan_only_contact", "§31(5)", field=field,
+                           reasons=[p.message for p in problems])
+
+
 def update_contact(org: Organization, values: dict[str, str], *, by: User, client: ClientInfo) -> list[str]:
     """Change the contact fields (`CONTACT_FIELDS` of `values`) at once, each change kept in
-    the history; returns the names of the fields that changed (audited when any did)."""
+    the history; returns the names of the fields that changed (audited when any did).
+    Errors: as `check_japan_contact` (§31(5), while a PRus contract is live)."""
+    check_japan_contact(org, values)
     changed = []
     for field in CONTACT_FIELDS:
         new = (values.get(field) or "").strip()

@@ -34,8 +34,10 @@ def _save_contact(org: Organization):
     form = OrganizationContactForm()
     if not form.validate_on_submit():
         return _organization_page(org, form, OrganizationIdentityForm(formdata=None, obj=org)), 400
-    with transaction():
+    with transaction(form, field="postal_code") as done:  # §31(5) refusals land on a field
         changed = services.update_contact(org, form.data, by=current_user, client=client_info())
+    if not done:
+        return _organization_page(org, form, OrganizationIdentityForm(formdata=None, obj=org)), 400
     flash(_("The contact details were saved.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("accounts.organization"))
 
