@@ -30,7 +30,10 @@ def error_message(exc) -> str:
         return _("No renewal application was filed, so the contract ends on %(date)s "
                  "(%(clause)s): choose that day or an earlier one.",
                  date=jdate(exc.earliest), clause=ref)
-    if code in ("not_a_term_end", "provider_notice_too_late"):
+    if code == "not_a_term_end":
+        return _("Under %(clause)s the contract can end only on the last day of a term: the "
+                 "earliest possible one is %(date)s.", clause=ref, date=jdate(exc.earliest))
+    if code == "provider_notice_too_late":
         return _("Under %(clause)s the provider's notice must reach the customer at least 30 "
                  "days before the end of a term: the earliest possible last day is %(date)s.",
                  clause=ref, date=jdate(exc.earliest))

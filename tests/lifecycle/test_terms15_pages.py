@@ -172,3 +172,23 @@ def test_trial_page_lists_the_clauses_that_do_not_apply(client, auth, make, db):
     for clause in ("第8条", "第10条", "第14条", "第18条(2)", "第12条(5)"):
         assert clause in text, clause
     assert "適用されません" in text
+
+
+def test_renewing_contracts_list_statement_count_does_not_grow(client, auth, make, db):
+    from portal.extensions import db as _db
+    from tests.querycount import count_queries
+
+    freeze(date(2027, 3, 1))
+    make.staff(login_id="ops")
+    counts = []
+    for size in (3, 30):
+        for _ in range(size):
+            make.contract(make.org(), "image_works", start_date=date(2026, 4, 1), commit=False)
+        _db.session.commit()
+        auth.sign_in("ops")
+        with count_queries(_db.engine) as statements:
+            response = client.get("/staff/lifecycle/contracts")
+        assert response.status_code == 200
+        counts.append(len(statements))
+        auth.sign_out()
+    assert counts[0] == counts[1], counts
