@@ -30,6 +30,9 @@ def user(organization: Organization, *, role: str = "user", login_id: str | None
         organization=organization,
         role=role,
     )
+    # A factory user has declared residence in Japan (§31(5)) as an invited user of a PRus
+    # organization does; pass residence_declared_at=None for one who existed before PRus.
+    fields.setdefault("residence_declared_at", u.created_at)
     for key, value in fields.items():
         setattr(u, key, value)
     if commit:

@@ -11,7 +11,9 @@ each with the house's file roles (`views.py`, `staff_views.py` when it has staff
 - `misuse/`: misuse reports and containment (§7(4)), customer pages and the staff queue;
 - `organization/`: the organization's details and change requests (§7(2)), and the staff's
   deletion of a trial organization's accounts (`trial.py`, §7(5));
-- `profile/`: the user's own account page (name, email change, password change).
+- `profile/`: the user's own account page (name, email change, password change);
+- `residence/`: the declaration of residence in Japan at the first sign-in after the
+  organization got IMAGE WORKS PRus (§31(5)).
 
 Shared at the top: `models` (every table), `blueprint` (the one "accounts" blueprint, so
 endpoint names stay `accounts.<name>` whichever sub-area a page is in), `errors`
@@ -31,6 +33,7 @@ from portal.accounts.misuse import views as misuse_views  # noqa: F401 (routes)
 from portal.accounts.organization import staff_views as organization_staff_views  # noqa: F401 (routes)
 from portal.accounts.organization import views as organization_views  # noqa: F401 (routes)
 from portal.accounts.profile import views as profile_views  # noqa: F401 (routes)
+from portal.accounts.residence import views as residence_views  # noqa: F401 (routes, gate)
 from portal.accounts.signin import sessions
 from portal.accounts.signin import views as signin_views  # noqa: F401 (routes)
 from portal.accounts.two_factor import views as two_factor_views  # noqa: F401 (routes)

@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
+    # §31(5): when the user declared residence in Japan (on the invitation page, or at the
+    # first sign-in after the organization got IMAGE WORKS PRus); None = not declared.
+    residence_declared_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship(back_populates="users")
 

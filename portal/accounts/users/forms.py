@@ -28,5 +28,11 @@ class AcceptInvitationForm(FlaskForm):
     residence = BooleanField(_l("I reside in Japan"))
 
 
+class ResidenceForm(FlaskForm):
+    """§31(5): the declaration a user of a PRus organization makes once."""
+
+    residence = BooleanField(_l("I reside in Japan"))
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices())

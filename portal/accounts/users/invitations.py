@@ -279,6 +279,8 @@ def _join(invitation: Invitation, login_id: str, name: str, password: str,
         role=invitation.role,
     )
     user.password_changed_at = now_utc()
+    if residence_declared:
+        user.residence_declared_at = now_utc()
     invitation.accepted_at = now_utc()
     invitation.user_id = user.id
     _record_terms_acceptance(user, client)
