@@ -38,6 +38,12 @@ FOREIGN_ID_ROUTES.update({
 })
 STAFF_ROUTES |= {"staff.lifecycle_plan_change", "staff.lifecycle_cancellation_confirm",
                  "staff.lifecycle_conversion", "staff.lifecycle_partner_contact"}
+_BI = "tests/billing/test_tenancy_billing.py"  # billing: invoices
+FOREIGN_ID_ROUTES.update({
+    "billing.invoice": ("/invoices/{id}", _BI),
+    "billing.invoice_pdf": ("/invoices/{id}/pdf", _BI),
+})
+STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability"}
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-METHODS = (("transfer", _l("Bank transfer")), ("card", _l("Card")), ("other", _l("Other")))
+METHODS = [SelectChoice("transfer", _l("Bank transfer")), SelectChoice("card", _l("Card")),
+           SelectChoice("other", _l("Other"))]
 
 
 class PaymentForm(FlaskForm):

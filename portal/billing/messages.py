@@ -23,9 +23,11 @@ def error_message(exc) -> str:
             "recorded twice.", reference=d.get("reference", "")),
         "not_payable": lambda: _("A credit note cannot be paid."),
         "already_imported": lambda: _("This file was already imported on %(date)s; nothing "
-                                      "new was recorded.", date=d.get("date", "")),
+                                      "new was recorded.", date=jdate(d["date"])),
         "csv_invalid": lambda: _("The file was not imported. Fix these lines and import it "
-                                 "again: %(errors)s", errors=d.get("errors", "")),
+                                 "again: %(errors)s", errors="; ".join(
+                                     _("line %(n)d: %(error)s", n=n, error=csv_problem(p, v))
+                                     for n, p, v in d.get("errors", ()))),
         "csv_encoding": lambda: _("The file could not be read as Shift_JIS or UTF-8 text."),
         "csv_empty": lambda: _("The file contains no payments."),
         "demand_not_unpaid": lambda: _("This invoice is not overdue, so no demand can be "
@@ -38,3 +40,16 @@ def error_message(exc) -> str:
     }
     text = messages.get(exc.code)
     return text() if text else exc.code
+
+
+def csv_problem(problem: str, value: str) -> str:
+    """The text of one bad line of a bank CSV (`services.payments`)."""
+    texts = {
+        "columns": lambda: _("%(n)s columns expected", n=value),
+        "date": lambda: _("the date %(value)s is not a date", value=value),
+        "amount": lambda: _("the amount %(value)s is not a positive number of yen", value=value),
+        "invoice": lambda: _("no invoice %(value)s", value=value),
+        "future": lambda: _("the date %(value)s is in the future", value=value),
+        "reference": lambda: _("the reference %(value)s is missing or repeated", value=value),
+    }
+    return texts[problem]()

@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from portal.billing.models import Invoice, Payment, PaymentImport
 from portal.billing.services.common import BillingError
 from portal.extensions import db
-from portal.i18n import jdate
 
 _NUMBER = re.compile(r"(INV|CN)-(\d{6,})")
 COLUMNS = ("取引日", "金額", "請求書番号", "振込依頼人", "取引番号")
@@ -90,35 +88,34 @@ def _parse_date(text: str) -> date:
 
 
 def _rows(text: str, today: date):
-    """Parsed rows and the errors, as (line number, message)."""
+    """Parsed rows and the errors, as (line number, problem, value) (messages.csv_problem)."""
     reader = csv.reader(io.StringIO(text))
     rows, errors, seen = [], [], set()
     for number, row in enumerate(reader, start=1):
         if number == 1 or not any(cell.strip() for cell in row):
             continue  # the header, and blank lines
         if len(row) < len(COLUMNS):
-            errors.append((number, _("%(n)d columns expected", n=len(COLUMNS))))
+            errors.append((number, "columns", str(len(COLUMNS))))
             continue
         day_text, amount_text, invoice_number, payer, reference = (c.strip() for c in row[:5])
         try:
             day = _parse_date(day_text)
         except ValueError:
-            errors.append((number, _("the date %(value)s is not a date", value=day_text)))
+            errors.append((number, "date", day_text))
             continue
         amount_text = amount_text.replace(",", "").replace("¥", "")
         if not amount_text.isascii() or not amount_text.isdigit() or int(amount_text) <= 0:
-            errors.append((number, _("the amount %(value)s is not a positive number of yen",
-                                     value=row[1])))
+            errors.append((number, "amount", row[1]))
             continue
         invoice = invoice_by_number(invoice_number)
         if invoice is None or invoice.kind != "invoice":
-            errors.append((number, _("no invoice %(value)s", value=invoice_number)))
+            errors.append((number, "invoice", invoice_number))
             continue
         if day > today:
-            errors.append((number, _("the date %(value)s is in the future", value=jdate(day))))
+            errors.append((number, "future", day.isoformat()))
             continue
         if not reference or reference in seen:
-            errors.append((number, _("the reference is missing or repeated")))
+            errors.append((number, "reference", reference))
             continue
         seen.add(reference)
         rows.append((day, int(amount_text), invoice, payer, reference))
@@ -134,11 +131,10 @@ def import_payments(data: bytes, filename: str, *, by, today: date) -> ImportRes
     digest = hashlib.sha256(data).hexdigest()
     earlier = db.session.scalar(sa.select(PaymentImport).where(PaymentImport.sha256 == digest))
     if earlier is not None:
-        raise BillingError("already_imported", field="file", date=jdate(earlier.created_at.date()))
+        raise BillingError("already_imported", field="file", date=earlier.created_at.date())
     rows, errors = _rows(_decode(data), today)
     if errors:
-        listed = "; ".join(_("line %(n)d: %(error)s", n=n, error=e) for n, e in errors[:20])
-        raise BillingError("csv_invalid", field="file", errors=listed)
+        raise BillingError("csv_invalid", field="file", errors=errors[:20])
     if not rows:
         raise BillingError("csv_empty", field="file")
     known = set(db.session.scalars(sa.select(Payment.reference).where(
