@@ -34,7 +34,9 @@ def _line_text(line) -> tuple[str, str]:
         return f"{line.service_name} {line.plan_name} 早期解約一括金（第14条(4)）", ""
     if line.kind == "credit":
         return f"訂正: {line.service_name}", ""
-    period = f"{_date(line.period_start)}〜{_date(line.period_end)}（{line.months}か月）"
+    start, end = line.period_start, line.period_end
+    period = (f"{start.year}年{start.month}月{start.day}日〜{end.year}年{end.month}月{end.day}日"
+              f"（{line.months}か月）")
     return f"{line.service_name} {line.plan_name} 月額利用料", period
 
 
@@ -43,6 +45,7 @@ def render(st: Statement) -> bytes:
     inv = st.invoice
     credit = inv.kind == "credit_note"
     pdf = FPDF(format="A4", unit="mm")
+    pdf.set_margins(15, 15, 15)
     pdf.set_title(f"{'返還請求書' if credit else '請求書'} {inv.number}")
     pdf.set_author(inv.issuer_name)
     pdf.set_creator("customer portal")
@@ -91,14 +94,16 @@ def render(st: Statement) -> bytes:
 def _lines(pdf: FPDF, inv) -> None:
     pdf.set_font("IPAexGothic", size=9)
     pdf.set_fill_color(235, 240, 247)
-    widths = (78, 62, 15, 25)
+    widths = (72, 68, 14, 26)
     for text, w in zip(("品目", "期間", "税率", "金額（税抜）"), widths):
         pdf.cell(w, 7, text, border=1, fill=True, align="C")
     pdf.ln()
     for line in inv.lines:
         item, period = _line_text(line)
         pdf.cell(widths[0], 7, item[:40], border=1)
+        pdf.set_font("IPAexGothic", size=8)
         pdf.cell(widths[1], 7, period, border=1)
+        pdf.set_font("IPAexGothic", size=9)
         pdf.cell(widths[2], 7, f"{line.tax_rate}%", border=1, align="R")
         pdf.cell(widths[3], 7, _yen(line.amount), border=1, align="R")
         pdf.ln()
@@ -112,9 +117,9 @@ def _totals(pdf: FPDF, inv) -> None:
                  _yen(inv.tax)))
     rows.append(("合計（税込）", _yen(inv.total)))
     for label, value in rows:
-        pdf.set_x(110)
-        pdf.cell(50, 7, label, border=1)
-        pdf.cell(35, 7, value, border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(120)
+        pdf.cell(49, 7, label, border=1)
+        pdf.cell(26, 7, value, border=1, align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _notes(inv, credit: bool) -> list[str]:

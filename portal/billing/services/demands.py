@@ -59,6 +59,8 @@ def eligible_for_termination(today: date) -> list[Eligible]:
     oldest demand first."""
     invoices = list(db.session.scalars(open_invoices_query().where(
         Invoice.id.in_(sa.select(Demand.invoice_id))).order_by(Invoice.id)))
+    orgs = {o.id: o for o in db.session.scalars(sa.select(Organization).where(
+        Organization.id.in_({i.organization_id for i in invoices})))} if invoices else {}
     out = []
     for st in statements(invoices, today):
         if not st.demands or st.outstanding == 0:
@@ -66,6 +68,5 @@ def eligible_for_termination(today: date) -> list[Eligible]:
         first_demand = st.demands[0]
         start = termination_allowed_from(first_demand)
         if today >= start:
-            org = db.session.get(Organization, st.invoice.organization_id)
-            out.append(Eligible(org, st, first_demand, start))
+            out.append(Eligible(orgs[st.invoice.organization_id], st, first_demand, start))
     return sorted(out, key=lambda e: e.demanded_on)
