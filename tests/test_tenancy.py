@@ -43,7 +43,8 @@ FOREIGN_ID_ROUTES.update({
     "billing.invoice": ("/invoices/{id}", _BI),
     "billing.invoice_pdf": ("/invoices/{id}/pdf", _BI),
 })
-STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability"}
+STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability",
+                 "staff.plan_fee_change"}
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal.contracts.fees import register_fee_notice_source
 from portal.daily import register_task
 from portal.notices import services, staff_views, views  # noqa: F401
+from portal.notices.services.fee_changes import published_fee_notices
 
 
 def register(app: Flask) -> None:
     """SYSTEM INFORMATION pages, their staff pages and the daily publishing task."""
     app.register_blueprint(views.bp)
     register_task(app, "publish_scheduled_notices", services.publish_scheduled_notices)
+    register_fee_notice_source(app, published_fee_notices)  # §8(1) fee changes link to them

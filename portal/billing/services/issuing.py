@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Organization
 from portal.billing.models import BilledMonth, Invoice, InvoiceLine
 from portal.billing.services.common import due_date, issuer, month_window, next_seq
+from portal.contracts import fees
 from portal.contracts.models import Contract, Plan
 from portal.extensions import db
 from portal.lifecycle.models import CancellationNotice, ContractEnd, PlanChangeRequest
@@ -35,7 +36,9 @@ _LUMP_SUM_NOTICES = ("confirmed", "completed")
 
 
 def _fee_history(contracts: list[Contract], plans: dict[int, Plan]):
-    """Per contract: (base fee, steps) from its agreed or applied plan changes (§14(2))."""
+    """Per contract: (fee at its start, FeeSteps) from its agreed or applied plan changes
+    (§14(2): from the month `first_billed_month` gives) and the dated fee changes of the
+    plans it was on (§8(1): from the first month starting on or after the effective day)."""
     ids = [c.id for c in contracts]
     changes = defaultdict(list)
     for req in db.session.scalars(sa.select(PlanChangeRequest).where(
@@ -43,18 +46,33 @@ def _fee_history(contracts: list[Contract], plans: dict[int, Plan]):
             PlanChangeRequest.status.in_(("agreed", "applied")))
             .order_by(PlanChangeRequest.effective_date, PlanChangeRequest.id)):
         changes[req.contract_id].append(req)
+    plan_fees = fees.fee_history(plans)
+
+    def fee(plan_id: int, day: date) -> int:
+        return fees.fee_on(plans[plan_id], plan_fees.get(plan_id, []), day)
+
     history = {}
     for c in contracts:
         reqs = changes.get(c.id, [])
-        base = plans[reqs[0].from_plan_id].monthly_fee if reqs else plans[c.plan_id].monthly_fee
-        steps, fee = [], base
-        terms = c.terms()
+        base_plan = reqs[0].from_plan_id if reqs else c.plan_id
+        terms, plan_steps, current = c.terms(), [], base_plan
         for req in reqs:
-            new = plans[req.to_plan_id].monthly_fee
-            first = plan_change.first_billed_month(terms, req.effective_date, fee, new)
-            steps.append(FeeStep(first[0], new, "§14(2)"))
-            fee = new
-        history[c.id] = (base, steps)
+            first = plan_change.first_billed_month(terms, req.effective_date,
+                                                   fee(current, req.effective_date),
+                                                   fee(req.to_plan_id, req.effective_date))
+            plan_steps.append((first[0], req.to_plan_id))
+            current = req.to_plan_id
+
+        def plan_at(day: date) -> int:
+            return next((p for d, p in reversed(plan_steps) if d <= day), base_plan)
+
+        step_days = {d for d, _ in plan_steps}
+        used = {base_plan} | {p for _, p in plan_steps}
+        days = step_days | {ch.effective_date for p in used for ch in plan_fees.get(p, [])
+                            if ch.effective_date > c.start_date}
+        steps = [FeeStep(d, fee(plan_at(d), d), "§14(2)" if d in step_days else "§8(1)")
+                 for d in sorted(days)]
+        history[c.id] = (fee(base_plan, c.start_date), steps)
     return history
 
 
