@@ -48,4 +48,5 @@ from portal.billing.models import (  # noqa: F401
     InvoiceLine,
     Payment,
     PaymentImport,
+    Refund,
 )

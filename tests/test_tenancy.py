@@ -44,7 +44,7 @@ FOREIGN_ID_ROUTES.update({
     "billing.invoice_pdf": ("/invoices/{id}/pdf", _BI),
 })
 STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability",
-                 "staff.plan_fee_change"}
+                 "staff.plan_fee_change", "staff.billing_discontinuation"}
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

@@ -51,3 +51,9 @@ class LiabilityForm(FlaskForm):
 
     event_day = DateField(_l("Day the cause arose"), validators=[
         InputRequired(message=_l("Enter a date."))])
+
+
+class DiscontinuationForm(FlaskForm):
+    last_service_day = DateField(_l("Last day the services are provided"), validators=[
+        InputRequired(message=_l("Enter a date."))])
+    submit = SubmitField(_l("Credit the months not yet started and record the refunds"))

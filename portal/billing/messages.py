@@ -37,6 +37,10 @@ def error_message(exc) -> str:
         "credit_too_large": lambda: _("The credit cannot exceed the invoice's remaining "
                                       "amount of %(amount)s.", amount=d.get("amount", "")),
         "reason_required": lambda: _("Enter the reason."),
+        "already_refunded": lambda: _("The refunds of this organization were already "
+                                      "recorded (%(clause)s).", clause=ref),
+        "nothing_to_refund": lambda: _("No billed month starts after that day, so there is "
+                                       "nothing to refund (%(clause)s).", clause=ref),
     }
     text = messages.get(exc.code)
     return text() if text else exc.code

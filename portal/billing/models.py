@@ -165,3 +165,22 @@ class Demand(db.Model):
     invoice: Mapped[Invoice] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("invoice_id", "demanded_on"),)
+
+
+class Refund(db.Model):
+    """Money owed back to an organization when the provider discontinues every service
+    (§19(3)): the paid part of the billing months not yet started, credited by `credit_note`.
+    Paid out by the method the provider names; `paid_out_on` is recorded when done."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    credit_note_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id"), unique=True)
+    last_service_day: Mapped[date] = mapped_column(sa.Date)
+    amount: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    credit_note: Mapped[Invoice] = relationship()
+
+    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount"),)

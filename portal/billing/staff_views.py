@@ -9,11 +9,14 @@ from flask_login import current_user
 
 from portal.accounts.models import Organization
 from portal.billing import pdf, services
-from portal.billing.forms import CreditNoteForm, DemandForm, ImportForm, LiabilityForm, PaymentForm
+from portal.billing.forms import (
+    CreditNoteForm, DemandForm, DiscontinuationForm, ImportForm, LiabilityForm, PaymentForm,
+)
 from portal.billing.models import Invoice
 from portal.clock import today_jst
 from portal.console import bp
 from portal.extensions import db
+from portal.i18n import yen
 from portal.pagination import page_number
 from portal.web import transaction
 
@@ -99,3 +102,20 @@ def billing_liability(organization_id: int):
     caps = services.liability_caps(org.id, form.event_day.data) if (
         request.args and form.validate()) else None
     return render_template("billing/staff_liability.html", org=org, form=form, caps=caps)
+
+
+@bp.route("/billing/organizations/<int:organization_id>/discontinuation", methods=["GET", "POST"])
+def billing_discontinuation(organization_id: int):
+    """§19(3): when every service is discontinued, credit and refund the months not started."""
+    org = db.get_or_404(Organization, organization_id)
+    form = DiscontinuationForm()
+    if form.validate_on_submit():
+        with transaction(form, field="last_service_day") as done:
+            refunds = services.discontinuation_refunds(org.id, form.last_service_day.data,
+                                                       today=today_jst())
+        if done:
+            flash(_("%(n)d credit notes were issued; %(amount)s is to be refunded.",
+                    n=len(refunds), amount=yen(sum(r.amount for r in refunds))), "success")
+            return redirect(url_for("staff.billing_discontinuation", organization_id=org.id))
+    return render_template("billing/staff_discontinuation.html", org=org, form=form,
+                           refunds=services.refunds_of(org.id)), (400 if form.errors else 200)

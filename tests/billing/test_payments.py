@@ -152,3 +152,23 @@ def test_credit_note_refers_to_the_invoice_and_reduces_it(setup, db):
     with pytest.raises(services.BillingError) as exc:
         services.issue_credit_note(inv, 60_000, "x", today=date(2026, 12, 5))
     assert exc.value.code == "credit_too_large"
+
+
+def test_discontinuation_refunds_prepaid_months_not_started(app, make, db):
+    """§19(3): a 12-month period paid in advance; services end on 2027-01-10 → the 2 … 12th
+    months (Feb–Nov 2027 for a start on Dec 1) are credited and their paid fees refunded."""
+    from portal.billing.models import Refund
+
+    org, _, contract, inv = issued(make, login_id="ref-admin", start=date(2026, 12, 1),
+                                   billing_period_months=12)
+    staff = make.staff()
+    services.record_payment(inv, paid_on=date(2026, 12, 20), amount=inv.total,
+                            method="transfer", reference="Y1", by=staff, today=date(2027, 1, 5))
+    [refund] = services.discontinuation_refunds(org.id, date(2027, 1, 10), today=date(2027, 1, 11))
+    note = refund.credit_note
+    assert note.refers_to_id == inv.id and note.subtotal == 10 * 60_000  # Feb … Nov 2027
+    assert refund.amount == 10 * 66_000
+    with pytest.raises(services.BillingError) as exc:
+        services.discontinuation_refunds(org.id, date(2027, 1, 10), today=date(2027, 1, 11))
+    assert exc.value.code == "already_refunded"
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 1

@@ -63,15 +63,19 @@ def test_non_admins_and_customers_on_staff_pages(client, auth, orgs):
     for path in ("/staff/billing/invoices", f"/staff/billing/invoices/{orgs['a'].id}",
                  f"/staff/billing/invoices/{orgs['a'].id}/pdf", "/staff/billing/payments/new",
                  "/staff/billing/payments/import",
-                 f"/staff/billing/organizations/{orgs['org_a'].id}/liability"):
+                 f"/staff/billing/organizations/{orgs['org_a'].id}/liability",
+                 f"/staff/billing/organizations/{orgs['org_a'].id}/discontinuation"):
         assert client.get(path).status_code == 403, path
 
 
 def test_staff_unknown_ids_answer_404(client, auth, orgs):
     auth.sign_in("bill-staff")
     for path in ("/staff/billing/invoices/999999", "/staff/billing/invoices/999999/pdf",
-                 "/staff/billing/organizations/999999/liability"):
+                 "/staff/billing/organizations/999999/liability",
+                 "/staff/billing/organizations/999999/discontinuation"):
         assert client.get(path).status_code == 404, path
+    assert client.get(f"/staff/billing/organizations/{orgs['org_a'].id}/discontinuation"
+                      ).status_code == 200
     page = client.get(f"/staff/billing/organizations/{orgs['org_a'].id}/liability"
                       "?event_day=2027-01-20").get_data(as_text=True)
     assert "第27条(1)" in page

@@ -6,6 +6,7 @@
 - `payments`: payments recorded by staff and the bank CSV import;
 - `demands`: payment demands and the §15(1)① eligibility list;
 - `credits`: credit notes;
+- `refunds`: §19(3) refunds when every service is discontinued;
 - `queries`: the list pages, the home-page summary and the §27(1) cap.
 
 Services add and flush, never commit; refusals are `BillingError` with a code and a field.
@@ -23,6 +24,7 @@ from portal.billing.services.payments import (
 from portal.billing.services.queries import (
     STATUS_FILTERS, Summary, invoice_page, liability_caps, summary,
 )
+from portal.billing.services.refunds import discontinuation_refunds, refunds_of
 from portal.billing.services.statements import Statement, open_invoices_query, statement, statements
 
 __all__ = [
@@ -30,5 +32,5 @@ __all__ = [
     "Statement", "Summary", "eligible_for_termination", "import_payments", "invoice_by_number",
     "invoice_page", "issue_credit_note", "issue_invoices", "issuer", "liability_caps",
     "open_invoices_query", "record_payment", "send_demand", "statement", "statements",
-    "summary",
+    "summary", "discontinuation_refunds", "refunds_of",
 ]
