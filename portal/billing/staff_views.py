@@ -72,7 +72,8 @@ def billing_payment_new():
             inv = services.invoice_by_number(form.invoice_number.data)
             services.record_payment(inv, paid_on=form.paid_on.data, amount=form.amount.data,
                                     method=form.method.data, reference=form.reference.data,
-                                    payer=form.payer.data or "", by=current_user, today=today_jst())
+                                    payer=form.payer.data or "", by=current_user, today=today_jst(),
+                                    number=form.invoice_number.data)
         if done:
             flash(_("The payment was recorded."), "success")
             return redirect(url_for("staff.billing_invoice", invoice_id=inv.id))

@@ -88,6 +88,12 @@ def test_staff_record_a_payment_and_it_is_paid(client, auth, orgs, db):
         "csrf_token": token, "invoice_number": orgs["a"].number, "paid_on": "2027-02-01",
         "amount": "-5", "method": "transfer", "reference": "R-1"})
     assert bad.status_code == 400 and db.session.scalar(sa.select(sa.func.count(Payment.id))) == 0
+    unknown = client.post("/staff/billing/payments/new", data={
+        "csrf_token": token, "invoice_number": "INV-424242", "paid_on": "2027-01-19",
+        "amount": "100", "method": "transfer", "reference": "R-0"})
+    assert unknown.status_code == 400
+    assert "請求書番号 INV-424242 の請求書はありません。" in unknown.get_data(as_text=True)
+    assert 'value="R-0"' in unknown.get_data(as_text=True)  # the input is kept
     ok = client.post("/staff/billing/payments/new", data={
         "csrf_token": token, "invoice_number": orgs["a"].number, "paid_on": "2027-01-19",
         "amount": "66000", "method": "transfer", "reference": "R-1"})

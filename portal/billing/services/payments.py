@@ -40,15 +40,15 @@ def invoice_by_number(number: str) -> Invoice | None:
 
 def record_payment(invoice: Invoice | None, *, paid_on: date, amount: int, method: str,
                    reference: str, payer: str = "", by, today: date,
-                   import_id: int | None = None) -> Payment:
-    """Record a payment against `invoice`.
+                   import_id: int | None = None, number: str = "") -> Payment:
+    """Record a payment against `invoice` (None: the invoice `number` typed is unknown).
 
     Errors (BillingError, with the field): unknown_invoice (invoice_number), not_payable
     (a credit note), amount_not_positive (amount), future_date (paid_on), duplicate_reference
     (reference: this method and reference are recorded already).
     """
     if invoice is None:
-        raise BillingError("unknown_invoice", field="invoice_number", number="")
+        raise BillingError("unknown_invoice", field="invoice_number", number=number.strip())
     if invoice.kind != "invoice":
         raise BillingError("not_payable", field="invoice_number")
     if amount <= 0:
