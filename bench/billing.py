@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ORGS = int(os.environ.get("BENCH_BILLING_ORGS", 10_000))
+ORGS = int(os.environ.get("BENCH_BILLING_ORGS", "10000"))
 
 
 def main() -> None:

@@ -10,7 +10,12 @@ from flask_login import current_user
 from portal.accounts.models import Organization
 from portal.billing import pdf, services
 from portal.billing.forms import (
-    CreditNoteForm, DemandForm, DiscontinuationForm, ImportForm, LiabilityForm, PaymentForm,
+    CreditNoteForm,
+    DemandForm,
+    DiscontinuationForm,
+    ImportForm,
+    LiabilityForm,
+    PaymentForm,
 )
 from portal.billing.models import Invoice
 from portal.clock import today_jst

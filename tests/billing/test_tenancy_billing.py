@@ -113,5 +113,6 @@ def test_pdf_embeds_every_font(client, auth, orgs, tmp_path):
     rows = out.splitlines()[2:]
     assert rows and all(" yes " in row for row in rows), out  # emb = yes (a subset: "sub yes")
     assert "IPAexGothic" in out
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
     assert "請求書" in text and "T3010401099999" in text and "株式会社エー 御中" in text

@@ -63,7 +63,7 @@ def _fee_history(contracts: list[Contract], plans: dict[int, Plan]):
             plan_steps.append((first[0], req.to_plan_id))
             current = req.to_plan_id
 
-        def plan_at(day: date) -> int:
+        def plan_at(day: date, plan_steps=plan_steps, base_plan=base_plan) -> int:
             return next((p for d, p in reversed(plan_steps) if d <= day), base_plan)
 
         step_days = {d for d, _ in plan_steps}
@@ -148,7 +148,7 @@ def issue_invoices(day: date) -> int:
                           registration_number=who.registration_number, payee=who.payee,
                           assigned_to=who.agent_name, subtotal=0, tax=0, total=0)
         seq += 1
-        for contract, kind, billed_months, fees, amount, clauses in charges[org_id]:
+        for contract, kind, billed_months, month_fees, amount, clauses in charges[org_id]:
             line = InvoiceLine(
                 invoice=invoice, contract_id=contract.id, kind=kind,
                 service_name=contract.service.name, plan_name=contract.plan.name,
@@ -157,7 +157,7 @@ def issue_invoices(day: date) -> int:
                 months=len(billed_months), amount=amount, tax_rate=rate,
                 clauses=",".join(clauses))
             lines.append(line)
-            months.extend((line, m, fee) for m, fee in zip(billed_months, fees))
+            months.extend((line, m, fee) for m, fee in zip(billed_months, month_fees))
         _total(invoice)
         db.session.add(invoice)
     db.session.flush()
