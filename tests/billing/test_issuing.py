@@ -136,3 +136,16 @@ def test_terms_change_cancellation_has_no_lump_sum(app, make, db):
     db.session.flush()
     services.issue_invoices(DEC1)
     assert [l.kind for i in invoices(org.id) for l in i.lines] == ["fee"]
+
+
+def test_the_issue_day_is_a_day_in_japan(app, make, db):
+    """At 2026-11-30 15:30 UTC it is already 1 December in Japan: December is issued."""
+    from datetime import datetime, timezone
+
+    from portal import clock
+
+    org, _, _ = setup_org(make, start=date(2026, 12, 1))
+    clock.set_frozen(datetime(2026, 11, 30, 15, 30, tzinfo=timezone.utc))
+    tick(clock.today_jst())
+    [inv] = invoices(org.id)
+    assert inv.issue_date == DEC1 and inv.lines[0].period_start == DEC1

@@ -78,7 +78,8 @@ def test_staff_unknown_ids_answer_404(client, auth, orgs):
                       ).status_code == 200
     page = client.get(f"/staff/billing/organizations/{orgs['org_a'].id}/liability"
                       "?event_day=2027-01-20").get_data(as_text=True)
-    assert "第27条(1)" in page
+    # Started 2026-04-01: Apr 1 – Dec 31 is 9 whole months (②); only December was billed.
+    assert "第27条(1)②" in page and "¥6,666" in page
 
 
 def test_staff_record_a_payment_and_it_is_paid(client, auth, orgs, db):
