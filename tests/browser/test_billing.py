@@ -81,3 +81,30 @@ def test_staff_record_a_payment_and_the_overdue_mark_disappears(page, app):
     screenshot(page, "billing-staff-paid")
     page.goto("/staff/billing/invoices")
     expect(page.get_by_role("row").filter(has_text="INV-000002").locator(".overdue-mark")).to_have_count(0)
+
+
+def test_staff_schedule_a_fee_change_under_a_notice_and_see_the_cap(page, app, make):
+    creds = _demo()
+    freeze(date(2026, 10, 1))
+    make.notice(category="fee_change", title_ja="料金改定のお知らせ",
+                effective_date=date(2026, 12, 10))
+    freeze(TODAY)
+    _sign_in(page, creds["staff"])
+    page.goto("/staff/price-list")
+    page.get_by_role("link", name=re.compile("スタンダード")).first.click()
+    page.get_by_role("link", name="料金を変更").click()
+    page.get_by_label("変更後の月額料金（円・税抜）").fill("66000")
+    page.get_by_label("適用日").fill("2027-02-01")
+    page.get_by_role("button", name="料金変更を登録する").click()
+    expect(page.get_by_text("料金変更を登録しました。")).to_be_visible()
+    expect(page.get_by_role("cell", name="¥66,000")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "billing-fee-change")
+    page.goto("/staff/billing/invoices")
+    page.get_by_role("link", name="損害賠償の上限").first.click()
+    page.get_by_label("事由が生じた日").fill("2026-12-07")
+    page.get_by_role("button", name="計算する").click()
+    expect(page.get_by_role("cell", name=re.compile("第27条\\(1\\)"))).to_have_count(2)
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "billing-liability-390")
