@@ -55,6 +55,11 @@ clean-venv:
 bench: $(VENV)/.dev compile-translations
 	$(BIN)/python bench/run.py
 
+## bench-billing: the daily job's invoices for 10,000 organizations, and the invoice PDF.
+.PHONY: bench-billing
+bench-billing: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/billing.py
+
 ## bench-downloads: 1 GiB download through the portal vs from disk, server peak memory.
 .PHONY: bench-downloads
 bench-downloads: $(VENV)/.dev compile-translations

@@ -99,6 +99,22 @@ class BaseConfig:
     GUEST_LINK_DEFAULT_DAYS = 7
     X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTAL_X_ACCEL_REDIRECT_PREFIX", "")
 
+    # Billing (portal.billing): the terms leave the issue day and the due date to the invoice.
+    # Invoices are issued on BILLING_ISSUE_DAY of each month (1–28) for the billing months
+    # starting in that month, due on the last day of the month BILLING_DUE_MONTHS after it
+    # (0 = the issue month's last day). The issuer's registration number is checked at start.
+    BILLING_ISSUE_DAY = _int("PORTAL_BILLING_ISSUE_DAY", 1)
+    BILLING_DUE_MONTHS = _int("PORTAL_BILLING_DUE_MONTHS", 0)
+    BILLING_TAX_RATE = 10
+    BILLING_ISSUER_NAME = os.environ.get("PORTAL_BILLING_ISSUER_NAME", "株式会社イメージワークス")
+    BILLING_REGISTRATION_NUMBER = os.environ.get("PORTAL_BILLING_REGISTRATION_NUMBER",
+                                                 "T3010401099999")
+    BILLING_PAYEE = os.environ.get(
+        "PORTAL_BILLING_PAYEE", "みずほ銀行 本店（001） 普通預金 1234567 カ）イメージワークス")
+    # §31(4): when the billing agent bills, the claim is assigned to it and it is the payee.
+    BILLING_AGENT_NAME = os.environ.get("PORTAL_BILLING_AGENT_NAME", "")
+    BILLING_AGENT_PAYEE = os.environ.get("PORTAL_BILLING_AGENT_PAYEE", "")
+
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, User
 from portal.accounts.users.services import create_user
 from portal.applications.demo import load_demo_application
+from portal.billing.demo import load_demo_invoices
+from portal.clock import today_jst
 from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db
 from portal.terms.demo import load_sample_terms
@@ -44,7 +46,7 @@ def load_demo() -> list[Credential]:
         Credential("admin", "demo-admin", _password()),
         Credential("user", "demo-user", _password()),
     ]
-    create_user(
+    staff = create_user(
         login_id="staff", email="staff@portal.example.jp", password=creds[0].password,
         name="運用 太郎", is_staff=True,
     )
@@ -60,4 +62,5 @@ def load_demo() -> list[Credential]:
     price_list = load_price_list()
     load_demo_contracts(org.id, price_list)
     load_demo_application(price_list, terms)
+    load_demo_invoices(org.id, staff, today_jst())
     return creds

@@ -15,7 +15,7 @@ from portal.accounts.models import (  # noqa: F401
     UserSession,
 )
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem  # noqa: F401
-from portal.contracts.models import Contract, Plan, Service  # noqa: F401
+from portal.contracts.models import Contract, Plan, PlanFeeChange, Service  # noqa: F401
 from portal.daily import DailyRun  # noqa: F401
 from portal.lifecycle.models import (  # noqa: F401
     CancellationNotice,
@@ -41,3 +41,12 @@ from portal.notices.models import (  # noqa: F401
 )
 from portal.sharing.models import Delivery, GuestAccess, GuestLink, SharingSettings, StoredFile  # noqa: F401
 from portal.terms.models import TermsAcceptance, TermsVersion  # noqa: F401
+from portal.billing.models import (  # noqa: F401
+    BilledMonth,
+    Demand,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentImport,
+    Refund,
+)

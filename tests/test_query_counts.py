@@ -46,3 +46,40 @@ def test_statement_count_does_not_grow_with_data(app, client, auth, make, who, p
         auth.sign_out()
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, counts
+
+
+BILLING_PAGES = [("admin", "/invoices"), ("admin", "/"), ("staff", "/staff/billing/invoices")]
+
+
+@pytest.mark.parametrize("who, path", BILLING_PAGES)
+def test_billing_pages_do_not_grow_with_invoices(app, client, auth, make, who, path):
+    """The invoice lists and the home page's billing card: same statements at 1× and 10×
+    invoices (each with a payment and a demand)."""
+    from datetime import date, timedelta
+
+    from portal.billing import services
+    from portal.billing.models import Invoice
+    from tests.billing.helpers import freeze
+
+    org = make.org()
+    make.user(org, role="admin", login_id="admin")
+    staff = make.staff(login_id="staff")
+    make.contract(org, start_date=date(2020, 1, 1))
+    freeze(date(2026, 12, 10))
+    counts, day = [], date(2020, 1, 1)
+    for size in (2, 20):
+        for _ in range(size):
+            services.issue_invoices(day)
+            inv = db.session.query(Invoice).order_by(Invoice.id.desc()).first()
+            services.record_payment(inv, paid_on=day, amount=1000, method="transfer",
+                                    reference=f"R{inv.id}", by=staff, today=date(2026, 12, 10))
+            services.send_demand(inv, by=staff, today=date(2026, 12, 10))
+            day = (day + timedelta(days=32)).replace(day=1)
+        db.session.commit()
+        auth.sign_in(who)
+        with count_queries(db.engine) as statements:
+            response = client.get(path)
+        assert response.status_code == 200
+        counts.append(len(statements))
+        auth.sign_out()
+    assert counts[0] == counts[1], counts

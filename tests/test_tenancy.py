@@ -39,6 +39,13 @@ FOREIGN_ID_ROUTES.update({
 STAFF_ROUTES |= {"staff.lifecycle_plan_change", "staff.lifecycle_cancellation_confirm",
                  "staff.lifecycle_conversion", "staff.lifecycle_partner_contact",
                  "staff.lifecycle_non_renewal"}  # tests/lifecycle/test_terms15_pages.py
+_BI = "tests/billing/test_tenancy_billing.py"  # billing: invoices
+FOREIGN_ID_ROUTES.update({
+    "billing.invoice": ("/invoices/{id}", _BI),
+    "billing.invoice_pdf": ("/invoices/{id}/pdf", _BI),
+})
+STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability",
+                 "staff.plan_fee_change", "staff.billing_discontinuation"}
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

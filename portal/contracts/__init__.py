@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.contracts import staff_views, views  # noqa: F401  (staff_views adds the staff pages to portal.console.bp)
+from portal.contracts import fees, staff_views, views  # noqa: F401  (staff_views adds the staff pages to portal.console.bp)
+from portal.daily import register_task
+
+
+def fee_changes_task(day) -> str:
+    return f"{fees.apply_fee_changes(day)} price-list fee changes applied"
 
 
 def register(app: Flask) -> None:
-    """The customer contracts page; the price list is among the staff pages (`staff_views`)."""
+    """The customer contracts page; the price list is among the staff pages (`staff_views`);
+    the daily step moving the price list's fees on their effective day (§8(1))."""
     app.register_blueprint(views.bp)
+    register_task(app, "contracts_fee_changes", fee_changes_task)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -13,6 +14,9 @@ GB = 10**9
 
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+choices_of = _choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -75,3 +79,15 @@ class PlanForm(FlaskForm):
             max_users=plan.max_users, max_storage_gb=plan.max_storage_bytes // GB,
             max_active_guest_links=plan.max_active_guest_links, active=plan.active,
         )
+
+
+class FeeChangeForm(FlaskForm):
+    """A dated change of a plan's fee under a published fee-change notice (§8(1))."""
+
+    fee = IntegerField(_l("New monthly fee (yen, tax excluded)"), validators=[
+        InputRequired(message=_l("Enter a whole number.")),
+        NumberRange(min=0, max=100_000_000, message=_l("Enter a number from %(min)s to %(max)s."))])
+    effective_date = DateField(_l("Effective date"), validators=[
+        InputRequired(message=_l("Enter a date."))])
+    notice_id = SelectField(_l("Fee-change notice"), coerce=int, choices=[], validate_choice=False)
+    submit = SubmitField(_l("Schedule the fee change"))

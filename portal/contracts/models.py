@@ -163,3 +163,33 @@ class Contract(db.Model):
 
     def __repr__(self) -> str:
         return f"<Contract id={self.id} org={self.organization_id} status={self.status!r}>"
+
+
+class PlanFeeChange(db.Model):
+    """A dated change of a plan's monthly fee (§8(1)), given under a fee-change notice
+    published at least 60 days before `effective_date`. Live contracts bill `fee` from the
+    first billing month that starts on or after `effective_date`; until then `old_fee`. The
+    daily job moves the price list's `Plan.monthly_fee` on the day (`applied_at`). Rows are
+    never edited: together with the plan changes they are every contract's fee history."""
+
+    __tablename__ = "plan_fee_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    old_fee: Mapped[int] = mapped_column()
+    fee: Mapped[int] = mapped_column()
+    effective_date: Mapped[date] = mapped_column(sa.Date)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notices.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    applied_at: Mapped[datetime | None]
+
+    plan: Mapped[Plan] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "effective_date"),
+        sa.CheckConstraint("fee >= 0 AND old_fee >= 0 AND fee <> old_fee", name="fee"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<PlanFeeChange plan={self.plan_id} {self.old_fee}→{self.fee} on {self.effective_date}>"

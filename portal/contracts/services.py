@@ -280,7 +280,13 @@ def active_plans(service: Service) -> list[Plan]:
 
 
 def save_plan(plan: Plan, **values) -> Plan:
-    """Create or update a plan of the price list. Errors: ContractError("plan_code_taken")."""
+    """Create or update a plan of the price list. Errors: ContractError("plan_code_taken");
+    ContractError("fee_change_needs_notice", "§8(1)") for a new fee of a plan with live
+    contracts (that is a dated fee change under a notice, `contracts.fees`)."""
+    if (plan.id is not None and "monthly_fee" in values and values["monthly_fee"] != plan.monthly_fee
+            and db.session.scalar(sa.select(sa.func.count(Contract.id)).where(
+                Contract.plan_id == plan.id, Contract.status.in_(LIVE_STATUSES)))):
+        raise ContractError("fee_change_needs_notice", "§8(1)", field="monthly_fee")
     periods_value = values.pop("billing_periods", None)
     for key, value in values.items():
         setattr(plan, key, value)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from portal.contracts import services
-from portal.contracts.forms import PlanForm
+from portal.clock import today_jst
+from portal.contracts import fees, services
+from portal.contracts.forms import FeeChangeForm, PlanForm, choices_of
 from portal.contracts.models import Plan, Service
 from portal.contracts.quotas import format_quota
 from portal.console import bp
@@ -44,3 +46,23 @@ def plan_edit(plan_id: int):
     plan = db.session.get(Plan, plan_id) or abort(404)
     form = PlanForm() if request.method == "POST" else PlanForm.from_plan(plan)
     return _save(plan, form, plan.service, new=False)
+
+
+@bp.route("/price-list/plans/<int:plan_id>/fee-change", methods=["GET", "POST"])
+def plan_fee_change(plan_id: int):
+    """§8(1): schedule a fee change under a published fee-change notice; lists the history."""
+    plan = db.session.get(Plan, plan_id) or abort(404)
+    form = FeeChangeForm()
+    notices = fees.fee_notices()
+    form.notice_id.choices = choices_of((n.id, f"{n.title}（{n.published_on:%Y-%m-%d}）")
+                                        for n in notices)
+    if form.validate_on_submit():
+        with transaction(form, field="effective_date") as done:
+            fees.schedule_fee_change(plan, form.fee.data, form.effective_date.data,
+                                     form.notice_id.data, by=current_user, today=today_jst())
+        if done:
+            flash(_("The fee change was scheduled."), "success")
+            return redirect(url_for("staff.plan_fee_change", plan_id=plan.id))
+    return render_template("contracts/fee_change.html", form=form, plan=plan,
+                           history=fees.fee_history([plan.id]).get(plan.id, []),
+                           notices=notices), (400 if form.errors else 200)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.billing import services as billing
+from portal.clock import today_jst
 from portal.i18n import LANG_COOKIE
 from portal.security import is_safe_next
 from portal.web import transaction
@@ -17,7 +19,10 @@ def home():
         return redirect(url_for("accounts.sign_in"))
     if current_user.is_staff:
         return redirect(url_for("staff.home"))
-    return render_template("main/home.html", organization=current_user.organization)
+    summary = (billing.summary(current_user.organization_id, today_jst())
+               if current_user.is_admin else None)
+    return render_template("main/home.html", organization=current_user.organization,
+                           summary=summary)
 
 
 @bp.route("/language/<code>")

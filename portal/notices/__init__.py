@@ -8,8 +8,10 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.console import register_queue
+from portal.contracts.fees import register_fee_notice_source
 from portal.daily import register_task
 from portal.notices import services, staff_views, views  # noqa: F401
+from portal.notices.services.fee_changes import published_fee_notices
 
 
 def register(app: Flask) -> None:
@@ -20,3 +22,4 @@ def register(app: Flask) -> None:
                    _l("Organizations without a confirmed notification address"),
                    services.missing_address_count, "staff.organizations_missing_address",
                    clause="§10(1)", warn=True)
+    register_fee_notice_source(app, published_fee_notices)  # §8(1) fee changes link to them
