@@ -1,0 +1,31 @@
+"""Forms of the provider's actions and the AI-training consent (shape checks only)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+CLAUSE_CHOICES = [SelectChoice(value, label) for value, label in (
+    ("§9(2)", _l("§9(2) Excessive load on the service's systems (after a request to correct)")),
+    ("§11(2)", _l("§11(2) Prohibited acts (no notice or reason owed)")),
+    ("§15(1)", _l("§15(1) Grounds for termination by the provider")),
+    ("§28(2)", _l("§28(2) Anti-social forces (no notice owed)")),
+)]
+
+
+class SuspendForm(FlaskForm):
+    clause = SelectField(_l("Clause"), choices=[SelectChoice("", "—")] + CLAUSE_CHOICES,
+                         validators=[DataRequired(_l("Choose the clause the suspension is based on."))])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Enter the reason.")), Length(max=2000)])
+
+
+class ResumeForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for resuming"), validators=[
+        DataRequired(_l("Enter the reason.")), Length(max=2000)])
+
+
+class ConsentForm(FlaskForm):
+    consented = BooleanField(_l("Allow the use of our registered data for training generative AI"))

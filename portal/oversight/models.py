@@ -1,0 +1,67 @@
+"""The provider's actions on an organization and the organization's AI-training consent.
+
+`ProviderAction` is the record of every action the provider takes on an organization (a
+suspension and its end, so far): who, when, under which clause and why. Rows are never edited
+or deleted; the customer's admins see them on their 「弊社による操作履歴」 page — without the
+reason (and the clause) where the terms owe none (§11(2), §28(2)).
+
+`AiTrainingConsentChange` is the log of the §24(6) setting: the organization's current consent
+is its latest row (none: not consented, the default).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.clock import now_utc
+from portal.extensions import db
+
+SUSPENSION_CLAUSES = ("§9(2)", "§11(2)", "§15(1)", "§28(2)")
+"""The clauses under which the provider may suspend the service (利用停止)."""
+SILENT_CLAUSES = ("§11(2)", "§28(2)")
+"""Suspensions the provider owes the customer no notice and no reason for."""
+KINDS = ("suspend", "resume")
+
+
+class ProviderAction(db.Model):
+    __tablename__ = "provider_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    # A resumption cites the clause of the suspension it ends.
+    clause: Mapped[str] = mapped_column(sa.String(10))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    # Whether the customer is owed notice and the reason (False for §11(2), §28(2)).
+    notice_owed: Mapped[bool] = mapped_column()
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('suspend', 'resume')", name="kind"),
+        sa.CheckConstraint("clause IN ('§9(2)', '§11(2)', '§15(1)', '§28(2)')", name="clause"),
+        sa.CheckConstraint("reason <> ''", name="reason"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ProviderAction {self.kind} org={self.organization_id} {self.clause}>"
+
+
+class AiTrainingConsentChange(db.Model):
+    __tablename__ = "ai_training_consent_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    consented: Mapped[bool] = mapped_column()
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AiTrainingConsentChange org={self.organization_id} {self.consented}>"
