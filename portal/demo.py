@@ -1,5 +1,6 @@
 """Demo data for a fresh installation: one customer organization with an admin and a user,
-and one staff account. Passwords are random and returned so the command can print them."""
+one staff account, and an organization suspended by the provider and one consenting to AI
+training (each with an admin). Passwords are random and returned so the command can print them."""
 from __future__ import annotations
 
 import secrets
@@ -12,6 +13,7 @@ from portal.accounts.users.services import create_user
 from portal.applications.demo import load_demo_application
 from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db
+from portal.oversight.demo import load_demo_oversight
 from portal.terms.demo import load_sample_terms
 
 
@@ -43,8 +45,10 @@ def load_demo() -> list[Credential]:
         Credential("staff", "staff", _password()),
         Credential("admin", "demo-admin", _password()),
         Credential("user", "demo-user", _password()),
+        Credential("admin (suspended organization)", "demo-suspended", _password()),
+        Credential("admin (consents to AI training)", "demo-consenting", _password()),
     ]
-    create_user(
+    staff = create_user(
         login_id="staff", email="staff@portal.example.jp", password=creds[0].password,
         name="運用 太郎", is_staff=True,
     )
@@ -60,4 +64,5 @@ def load_demo() -> list[Credential]:
     price_list = load_price_list()
     load_demo_contracts(org.id, price_list)
     load_demo_application(price_list, terms)
+    load_demo_oversight(staff, price_list, {c.login_id: c.password for c in creds[3:]})
     return creds
