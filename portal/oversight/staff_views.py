@@ -1,17 +1,19 @@
 """The staff's pages of the provider's powers (on `portal.console.bp`): an organization's
-detail with its suspension and resumption forms, and the list of organizations consenting to
-AI training (§24(6))."""
+detail with its suspension and resumption forms, the list of organizations consenting to
+AI training (§24(6)) and the usage statistics across organizations (§24(3), page and CSV)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.models import Organization
+from portal.clock import today_jst
 from portal.console import bp
+from portal.contracts.quotas import format_quota
 from portal.extensions import db
 from portal.i18n import clause
-from portal.oversight import detail, services
+from portal.oversight import charts, detail, services, statistics
 from portal.oversight.forms import ResumeForm, SuspendForm
 from portal.pagination import page_number
 from portal.web import transaction
@@ -64,3 +66,30 @@ def organization_resume(org_id: int):
 def ai_training_consents():
     pagination = services.consenting_organizations(page_number(request.args.get("page")))
     return render_template("oversight/staff_consents.html", pagination=pagination)
+
+
+def _csv_labels() -> dict[str, str]:
+    return {"section": _("Section"), "group": _("Service"), "item": _("Item"), "value": _("Value"),
+            "note": _("Note"), "suppressed": _("suppressed (fewer than 5 organizations)"),
+            "organizations_by_plan": _("Organizations by plan"), "totals": _("Totals"),
+            "sign_ins_per_day": _("Sign-ins per day"), "users": _("Users"),
+            "files": _("Stored files"), "storage_bytes": _("Storage (bytes)"),
+            "guest_links": _("Active guest links")}
+
+
+@bp.route("/statistics")
+def statistics_page():
+    """§24(3): aggregates across organizations as SVG charts; nothing identifies a customer."""
+    stats = statistics.compile_statistics(today_jst())
+    return render_template("oversight/staff_statistics.html", stats=stats,
+                           plan_chart=charts.hbars(stats.by_plan),
+                           sign_in_chart=charts.columns(stats.sign_ins),
+                           format_quota=format_quota)
+
+
+@bp.route("/statistics.csv")
+def statistics_csv():
+    stats = statistics.compile_statistics(today_jst())
+    return Response(statistics.csv_text(stats, _csv_labels()), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="usage-statistics-{stats.last.isoformat()}.csv"'})

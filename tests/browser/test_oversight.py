@@ -97,3 +97,37 @@ def test_the_consent_toggle_and_its_log(page):
     screenshot(page, "oversight-consent")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "oversight-consent-390")
+
+
+def test_the_statistics_page_with_its_charts(page):
+    from datetime import timedelta
+
+    from portal import clock
+    from portal.accounts.audit import record_event
+    from portal.domain import ClientInfo
+
+    now = clock.now_utc()
+    users = []
+    for plan, n in (("standard", 7), (None, 5), ("premium", 2)):
+        for i in range(n):
+            org = factories.org(f"統計{plan}{i}株式会社")
+            factories.contract(org, "image_works", plan)
+            users.append(factories.user(org, login_id=f"st-{plan}-{i}"))
+    for day in range(30):
+        active = users[:2] if day % 9 == 4 else users[: 5 + (day * 3) % 10]
+        for u in active:
+            record_event("sign_in", ClientInfo(), user=u).occurred_at = now - timedelta(days=day)
+    factories.staff(login_id="ops-stats")
+    db.session.commit()
+    _sign_in(page, "ops-stats")
+    page.get_by_role("link", name="利用統計").click()
+    expect(page.get_by_role("heading", name="利用統計", exact=True)).to_be_visible()
+    expect(page.locator("svg.chart")).to_have_count(2)
+    expect(page.get_by_text("統計standard0株式会社")).to_have_count(0)
+    assert axe_violations(page) == []
+    screenshot(page, "oversight-statistics")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "oversight-statistics-390")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSVでダウンロード").click()
+    assert info.value.suggested_filename.startswith("usage-statistics-")
