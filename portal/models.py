@@ -41,4 +41,4 @@ from portal.notices.models import (  # noqa: F401
 )
 from portal.sharing.models import Delivery, GuestAccess, GuestLink, SharingSettings, StoredFile  # noqa: F401
 from portal.terms.models import TermsAcceptance, TermsVersion  # noqa: F401
-from portal.oversight.models import AiTrainingConsentChange, ProviderAction  # noqa: F401
+from portal.oversight.models import AiTrainingConsentChange, ProviderAction, RecommendedBrowser  # noqa: F401

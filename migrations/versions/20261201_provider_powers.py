@@ -1,5 +1,6 @@
 """provider powers: the record of the provider's actions on an organization (suspension and
-resumption, §9(2), §11(2), §15(1), §28(2)) and the log of the §24(6) AI-training consent
+resumption, §9(2), §11(2), §15(1), §28(2)), the log of the §24(6) AI-training consent and the
+§6(1) recommended browsers (seeded with the four the page listed until now, each "latest")
 
 Revision ID: powers_0001
 Revises: org_address_0001
@@ -57,7 +58,32 @@ def upgrade():
                               ["organization_id"], unique=False)
 
 
+    browsers = op.create_table(
+        "recommended_browsers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("family", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("min_version", sa.Integer(), nullable=True),
+        sa.Column("systems", sa.String(length=200), nullable=False),
+        sa.Column("sort_order", sa.Integer(), nullable=False),
+        sa.CheckConstraint("family IN ('chrome', 'edge', 'firefox', 'safari', 'opera', 'samsung')",
+                           name=op.f("ck_recommended_browsers_family")),
+        sa.CheckConstraint("min_version IS NULL OR min_version > 0",
+                           name=op.f("ck_recommended_browsers_min_version")),
+        sa.CheckConstraint("name <> ''", name=op.f("ck_recommended_browsers_name")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recommended_browsers")),
+        sa.UniqueConstraint("family", name=op.f("uq_recommended_browsers_family")),
+    )
+    op.bulk_insert(browsers, [
+        {"family": "chrome", "name": "Google Chrome", "min_version": None, "systems": "Windows 11 / macOS", "sort_order": 1},
+        {"family": "edge", "name": "Microsoft Edge", "min_version": None, "systems": "Windows 11 / macOS", "sort_order": 2},
+        {"family": "firefox", "name": "Mozilla Firefox", "min_version": None, "systems": "Windows 11 / macOS", "sort_order": 3},
+        {"family": "safari", "name": "Safari", "min_version": None, "systems": "macOS / iOS", "sort_order": 4},
+    ])
+
+
 def downgrade():
+    op.drop_table("recommended_browsers")
     with op.batch_alter_table("ai_training_consent_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ai_training_consent_changes_organization_id"))
     op.drop_table("ai_training_consent_changes")

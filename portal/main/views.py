@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from portal.i18n import LANG_COOKIE
+from portal.oversight.browsers import recommended
 from portal.security import is_safe_next
 from portal.web import transaction
 
@@ -48,4 +49,4 @@ def privacy():
 
 @bp.route("/environment")
 def environment():
-    return render_template("main/environment.html")
+    return render_template("main/environment.html", browsers=recommended())

@@ -12,7 +12,9 @@ Staff suspend (利用停止) and resume an organization from its detail page in 
   suspended organizations).
 
 Resuming restores everything, since nothing was deleted. The area also holds the §24(6)
-AI-training consent: an admin setting, off by default, every change logged.
+AI-training consent (an admin setting, off by default, every change logged), the §24(3) usage
+statistics for staff, and the §6(1) list of recommended browsers staff edit, with the banner a
+browser outside it sees.
 
 The area sits above sharing and lifecycle (it reads their tables for the staff's detail page)
 and below the console's own pages.
@@ -28,4 +30,6 @@ from portal.oversight import staff_views, views  # noqa: F401
 def register(app: Flask) -> None:
     """The admins' pages, the staff pages and the suspension gate on every request."""
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.public)
     app.before_request(views.suspension_gate)
+    app.jinja_env.globals["environment_banner"] = views.environment_banner

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 CLAUSE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("§9(2)", _l("§9(2) Excessive load on the service's systems (after a request to correct)")),
@@ -29,3 +29,23 @@ class ResumeForm(FlaskForm):
 
 class ConsentForm(FlaskForm):
     consented = BooleanField(_l("Allow the use of our registered data for training generative AI"))
+
+
+FAMILY_CHOICES = [SelectChoice(v, label) for v, label in (
+    ("chrome", "Google Chrome"), ("edge", "Microsoft Edge"), ("firefox", "Mozilla Firefox"),
+    ("safari", "Safari"), ("opera", "Opera"), ("samsung", "Samsung Internet"))]
+
+
+class BrowserForm(FlaskForm):
+    family = SelectField(_l("Browser"), choices=FAMILY_CHOICES, validators=[DataRequired()])
+    name = StringField(_l("Name shown"), validators=[DataRequired(_l("Enter the name.")),
+                                                     Length(max=100)])
+    min_version = IntegerField(_l("Lowest version"), validators=[
+        Optional(), NumberRange(min=1, max=9999, message=_l("Enter a version from 1 to 9999."))])
+    systems = StringField(_l("Operating systems"), validators=[Length(max=200)])
+    sort_order = IntegerField(_l("Order"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=999)])
+
+
+class DismissForm(FlaskForm):
+    """The banner's "don't show again" button (a form: no script needed)."""

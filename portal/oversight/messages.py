@@ -22,4 +22,6 @@ def error_message(exc) -> str:
         return (_("Your organization already consents; nothing was changed.")
                 if exc.details.get("consented") else
                 _("Your organization already does not consent; nothing was changed."))
+    if code == "browser_listed":
+        return _("This browser is already in the list; change its line instead.")
     return code

@@ -65,3 +65,31 @@ class AiTrainingConsentChange(db.Model):
 
     def __repr__(self) -> str:
         return f"<AiTrainingConsentChange org={self.organization_id} {self.consented}>"
+
+
+BROWSER_FAMILIES = ("chrome", "edge", "firefox", "safari", "opera", "samsung")
+"""The browser families `portal.oversight.browsers.identify` tells apart in a user agent."""
+
+
+class RecommendedBrowser(db.Model):
+    """One line of the §6(1) recommended environment, edited by staff: a browser family, the
+    lowest major version recommended (None: the latest version) and the operating systems."""
+
+    __tablename__ = "recommended_browsers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    min_version: Mapped[int | None] = mapped_column()
+    systems: Mapped[str] = mapped_column(sa.String(200), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "family IN ('chrome', 'edge', 'firefox', 'safari', 'opera', 'samsung')", name="family"),
+        sa.CheckConstraint("min_version IS NULL OR min_version > 0", name="min_version"),
+        sa.CheckConstraint("name <> ''", name="name"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<RecommendedBrowser {self.family} {self.min_version}>"

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.mail import queue_mail
 from portal.oversight import messages
 from portal.oversight.models import (SILENT_CLAUSES, SUSPENSION_CLAUSES, AiTrainingConsentChange,
-                                     ProviderAction)
+                                     ProviderAction, RecommendedBrowser)
 from portal.pagination import Page
 from portal.web import external_url
 
@@ -172,3 +172,26 @@ def consenting_organizations(page: int, per_page: int = 50) -> Page:
     rows = db.session.execute(stmt.order_by(Organization.id).limit(per_page)
                               .offset((page - 1) * per_page)).all()
     return Page(page=page, per_page=per_page, total=total, items=rows)
+
+
+# --- §6(1) recommended browsers (staff edit the list) ----------------------------------------
+
+def save_browser(browser: RecommendedBrowser | None, *, family: str, name: str,
+                 min_version: int | None, systems: str, sort_order: int) -> RecommendedBrowser:
+    """Add a line (`browser` None) or change one; a family listed twice is refused."""
+    taken = db.session.scalar(sa.select(RecommendedBrowser.id).where(
+        RecommendedBrowser.family == family,
+        RecommendedBrowser.id != (browser.id if browser else -1)))
+    if taken:
+        raise OversightError("browser_listed", "§6(1)", field="family")
+    browser = browser or RecommendedBrowser()
+    browser.family, browser.name, browser.min_version = family, name.strip(), min_version
+    browser.systems, browser.sort_order = systems.strip(), sort_order
+    db.session.add(browser)
+    db.session.flush()
+    return browser
+
+
+def delete_browser(browser: RecommendedBrowser) -> None:
+    db.session.delete(browser)
+    db.session.flush()

@@ -1,6 +1,7 @@
 """The staff's pages of the provider's powers (on `portal.console.bp`): an organization's
 detail with its suspension and resumption forms, the list of organizations consenting to
-AI training (§24(6)) and the usage statistics across organizations (§24(3), page and CSV)."""
+AI training (§24(6)), the usage statistics across organizations (§24(3), page and CSV) and the
+§6(1) list of recommended browsers."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -13,8 +14,9 @@ from portal.console import bp
 from portal.contracts.quotas import format_quota
 from portal.extensions import db
 from portal.i18n import clause
-from portal.oversight import charts, detail, services, statistics
-from portal.oversight.forms import ResumeForm, SuspendForm
+from portal.oversight import browsers, charts, detail, services, statistics
+from portal.oversight.forms import BrowserForm, DismissForm, ResumeForm, SuspendForm
+from portal.oversight.models import RecommendedBrowser
 from portal.pagination import page_number
 from portal.web import transaction
 
@@ -93,3 +95,46 @@ def statistics_csv():
     return Response(statistics.csv_text(stats, _csv_labels()), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="usage-statistics-{stats.last.isoformat()}.csv"'})
+
+
+@bp.route("/recommended-browsers", methods=["GET", "POST"])
+def recommended_browsers():
+    """§6(1): the list of recommended browsers (the public page and the banner read it)."""
+    form = BrowserForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            services.save_browser(None, **_browser_values(form))
+        if done:
+            flash(_("The browser was added to the recommended environment."), "success")
+            return redirect(url_for("staff.recommended_browsers"))
+    return render_template("oversight/staff_browsers.html", form=form, browser=None,
+                           listed=browsers.recommended()), 400 if form.errors else 200
+
+
+@bp.route("/recommended-browsers/<int:browser_id>", methods=["GET", "POST"])
+def recommended_browser(browser_id: int):
+    browser = db.get_or_404(RecommendedBrowser, browser_id)
+    form = BrowserForm(obj=browser)
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            services.save_browser(browser, **_browser_values(form))
+        if done:
+            flash(_("The recommended environment was saved."), "success")
+            return redirect(url_for("staff.recommended_browsers"))
+    return render_template("oversight/staff_browsers.html", form=form, browser=browser,
+                           listed=browsers.recommended()), 400 if form.errors else 200
+
+
+@bp.route("/recommended-browsers/<int:browser_id>/delete", methods=["POST"])
+def recommended_browser_delete(browser_id: int):
+    browser = db.get_or_404(RecommendedBrowser, browser_id)
+    if DismissForm().validate_on_submit():  # (a form with only its CSRF token)
+        with transaction():
+            services.delete_browser(browser)
+        flash(_("The browser was removed from the recommended environment."), "success")
+    return redirect(url_for("staff.recommended_browsers"))
+
+
+def _browser_values(form) -> dict:
+    return {"family": form.family.data, "name": form.name.data, "min_version": form.min_version.data,
+            "systems": form.systems.data or "", "sort_order": form.sort_order.data or 0}
