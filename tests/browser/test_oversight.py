@@ -131,3 +131,29 @@ def test_the_statistics_page_with_its_charts(page):
     with page.expect_download() as info:
         page.get_by_role("link", name="CSVでダウンロード").click()
     assert info.value.suggested_filename.startswith("usage-statistics-")
+
+
+def test_the_banner_for_a_browser_outside_the_list(browser, live_server):
+    from portal.oversight.models import RecommendedBrowser
+
+    db.session.add(RecommendedBrowser(family="chrome", name="Google Chrome", systems="Windows 11"))
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server, locale="ja-JP", timezone_id="Asia/Tokyo",
+        user_agent="Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko")
+    try:
+        pg = context.new_page()
+        pg.goto("/sign-in")
+        banner = pg.get_by_role("complementary", name="ご利用推奨環境")
+        expect(banner).to_contain_text("推奨環境ではないため")
+        assert axe_violations(pg) == []
+        screenshot(pg, "oversight-browser-banner")
+        banner.get_by_role("link", name="推奨環境を確認する").click()
+        expect(pg.get_by_role("cell", name="Google Chrome")).to_be_visible()
+        pg.get_by_role("button", name="今後表示しない").click()
+        expect(pg.get_by_role("heading", name="ご利用推奨環境")).to_be_visible()
+        expect(pg.get_by_text("推奨環境ではないため")).to_have_count(0)
+        pg.goto("/sign-in")
+        expect(pg.get_by_text("推奨環境ではないため")).to_have_count(0)
+    finally:
+        context.close()
