@@ -39,7 +39,7 @@ FOREIGN_ID_ROUTES.update({
 STAFF_ROUTES |= {"staff.lifecycle_plan_change", "staff.lifecycle_cancellation_confirm",
                  "staff.lifecycle_conversion", "staff.lifecycle_partner_contact"}
 STAFF_ROUTES |= {"staff.organization_detail", "staff.organization_suspend",
-                 "staff.organization_resume", "staff.recommended_browser",
+                 "staff.organization_resume", "staff.organization_terminate", "staff.recommended_browser",
                  "staff.recommended_browser_delete"}  # oversight: tests/oversight/test_tenancy_oversight.py
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({

@@ -1,6 +1,7 @@
 """provider powers: the record of the provider's actions on an organization (suspension and
 resumption, §9(2), §11(2), §15(1), §28(2)), the log of the §24(6) AI-training consent and the
-§6(1) recommended browsers (seeded with the four the page listed until now, each "latest")
+§6(1) recommended browsers (seeded with the four the page listed until now, each "latest");
+a contract the provider terminates (§15(1)) ends with the new reason 'termination'
 
 Revision ID: powers_0001
 Revises: org_address_0001
@@ -27,9 +28,11 @@ def upgrade():
         sa.Column("clause", sa.String(length=10), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("notice_owed", sa.Boolean(), nullable=False),
+        sa.Column("ground", sa.String(length=1), nullable=True),
         sa.Column("by_id", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('suspend', 'resume')", name=op.f("ck_provider_actions_kind")),
+        sa.CheckConstraint("kind IN ('suspend', 'resume', 'terminate')", name=op.f("ck_provider_actions_kind")),
+        sa.CheckConstraint("(kind = 'terminate') = (ground IS NOT NULL)", name=op.f("ck_provider_actions_ground")),
         sa.CheckConstraint("clause IN ('§9(2)', '§11(2)', '§15(1)', '§28(2)')",
                            name=op.f("ck_provider_actions_clause")),
         sa.CheckConstraint("reason <> ''", name=op.f("ck_provider_actions_reason")),
@@ -58,6 +61,12 @@ def upgrade():
                               ["organization_id"], unique=False)
 
 
+    # A contract the provider terminated (§15(1)) ends with the reason 'termination'.
+    with op.batch_alter_table("contract_ends", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_contract_ends_reason"), type_="check")
+        batch_op.create_check_constraint(
+            "reason", "reason IN ('cancellation', 'trial_end', 'agent_period_end', 'termination')")
+
     browsers = op.create_table(
         "recommended_browsers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -84,6 +93,12 @@ def upgrade():
 
 def downgrade():
     op.drop_table("recommended_browsers")
+    # Ends by termination are kept, recorded as 'cancellation' (the old schema has no other).
+    op.execute("UPDATE contract_ends SET reason = 'cancellation' WHERE reason = 'termination'")
+    with op.batch_alter_table("contract_ends", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_contract_ends_reason"), type_="check")
+        batch_op.create_check_constraint(
+            "reason", "reason IN ('cancellation', 'trial_end', 'agent_period_end')")
     with op.batch_alter_table("ai_training_consent_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ai_training_consent_changes_organization_id"))
     op.drop_table("ai_training_consent_changes")

@@ -34,7 +34,7 @@ without the lump sum (§14(4)), or the day before a pending terms change (§17(4
 CONVERSION_STATUSES = ("requested", "approved", "refused", "withdrawn")
 _CONVERSION_OPEN_SQL = "status = 'requested'"
 
-END_REASONS = ("cancellation", "trial_end", "agent_period_end")
+END_REASONS = ("cancellation", "trial_end", "agent_period_end", "termination")
 
 
 class PlanChangeRequest(db.Model):
@@ -198,8 +198,10 @@ class ContractEnd(db.Model):
     contract: Mapped[Contract] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint("reason IN ('cancellation', 'trial_end', 'agent_period_end')",
-                           name="reason"),
+        # 'termination': the provider terminated the contract (§15(1), the oversight area).
+        sa.CheckConstraint(
+            "reason IN ('cancellation', 'trial_end', 'agent_period_end', 'termination')",
+            name="reason"),
     )
 
 

@@ -22,6 +22,28 @@ class SuspendForm(FlaskForm):
         DataRequired(_l("Enter the reason.")), Length(max=2000)])
 
 
+GROUND_CHOICES = [SelectChoice(g, label) for g, label in (
+    ("①", _l("① Payment delayed more than 15 days after a demand")),
+    ("②", _l("② A breach not corrected 15 days after a demand")),
+    ("③", _l("③ A serious breach (incl. §11) that cannot be corrected")),
+    ("④", _l("④ Provisional attachment, attachment, compulsory execution or auction")),
+    ("⑤", _l("⑤ Bankruptcy, rehabilitation or reorganization proceedings")),
+    ("⑥", _l("⑥ A dishonoured bill")),
+    ("⑦", _l("⑦ A serious change in credit, assets or business")),
+    ("⑧", _l("⑧ Benefits to or cooperation with anti-social forces")),
+    ("⑨", _l("⑨ Other gross negligence or breach of trust")),
+)]
+
+
+class TerminateForm(FlaskForm):
+    ground = SelectField(_l("Ground of §15(1)"), choices=[SelectChoice("", "—")] + GROUND_CHOICES,
+                         validators=[DataRequired(_l("Choose the ground."))])
+    reason = TextAreaField(_l("Reason (sent to the customer as the written notice)"), validators=[
+        DataRequired(_l("Enter the reason.")), Length(max=2000)])
+    confirm = BooleanField(_l("I understand that every contract ends today and the registered data will be deleted"),
+                           validators=[DataRequired(_l("Confirm the termination."))])
+
+
 class ResumeForm(FlaskForm):
     reason = TextAreaField(_l("Reason for resuming"), validators=[
         DataRequired(_l("Enter the reason.")), Length(max=2000)])

@@ -22,6 +22,10 @@ def error_message(exc) -> str:
         return (_("Your organization already consents; nothing was changed.")
                 if exc.details.get("consented") else
                 _("Your organization already does not consent; nothing was changed."))
+    if code == "unknown_ground":
+        return _("Choose the ground of %(clause)s.", clause=clause("§15(1)"))
+    if code == "already_terminated":
+        return _("The contract with this organization is already terminated; nothing was changed.")
     if code == "browser_listed":
         return _("This browser is already in the list; change its line instead.")
     return code

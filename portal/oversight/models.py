@@ -1,7 +1,7 @@
 """The provider's actions on an organization and the organization's AI-training consent.
 
 `ProviderAction` is the record of every action the provider takes on an organization (a
-suspension and its end, so far): who, when, under which clause and why. Rows are never edited
+suspension, its end, a termination under §15(1)): who, when, under which clause and why. Rows are never edited
 or deleted; the customer's admins see them on their 「弊社による操作履歴」 page — without the
 reason (and the clause) where the terms owe none (§11(2), §28(2)).
 
@@ -23,7 +23,9 @@ SUSPENSION_CLAUSES = ("§9(2)", "§11(2)", "§15(1)", "§28(2)")
 """The clauses under which the provider may suspend the service (利用停止)."""
 SILENT_CLAUSES = ("§11(2)", "§28(2)")
 """Suspensions the provider owes the customer no notice and no reason for."""
-KINDS = ("suspend", "resume")
+KINDS = ("suspend", "resume", "terminate")
+TERMINATION_GROUNDS = tuple("①②③④⑤⑥⑦⑧⑨")
+"""The grounds of §15(1) on which the provider may terminate the contract."""
 
 
 class ProviderAction(db.Model):
@@ -37,13 +39,16 @@ class ProviderAction(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     # Whether the customer is owed notice and the reason (False for §11(2), §28(2)).
     notice_owed: Mapped[bool] = mapped_column()
+    # The §15(1) ground (①–⑨) of a termination; none for the other kinds.
+    ground: Mapped[str | None] = mapped_column(sa.String(1))
     by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     by: Mapped[User] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('suspend', 'resume')", name="kind"),
+        sa.CheckConstraint("kind IN ('suspend', 'resume', 'terminate')", name="kind"),
+        sa.CheckConstraint("(kind = 'terminate') = (ground IS NOT NULL)", name="ground"),
         sa.CheckConstraint("clause IN ('§9(2)', '§11(2)', '§15(1)', '§28(2)')", name="clause"),
         sa.CheckConstraint("reason <> ''", name="reason"),
     )

@@ -93,11 +93,15 @@ def resume(organization: Organization, reason: str, *, by: User) -> ProviderActi
     return action
 
 
-def current_suspension(organization_id: int) -> ProviderAction | None:
-    """The suspension in force (the latest action, when it is a suspension), or None."""
-    latest = db.session.scalar(
+def latest_action(organization_id: int) -> ProviderAction | None:
+    return db.session.scalar(
         sa.select(ProviderAction).where(ProviderAction.organization_id == organization_id)
         .order_by(ProviderAction.id.desc()).limit(1))
+
+
+def current_suspension(organization_id: int) -> ProviderAction | None:
+    """The suspension in force (the latest action, when it is a suspension), or None."""
+    latest = latest_action(organization_id)
     return latest if latest is not None and latest.kind == "suspend" else None
 
 

@@ -14,18 +14,20 @@ from portal.console import bp
 from portal.contracts.quotas import format_quota
 from portal.extensions import db
 from portal.i18n import clause
-from portal.oversight import browsers, charts, detail, services, statistics
-from portal.oversight.forms import BrowserForm, DismissForm, ResumeForm, SuspendForm
+from portal.oversight import browsers, charts, detail, services, statistics, termination
+from portal.oversight.forms import BrowserForm, DismissForm, ResumeForm, SuspendForm, TerminateForm
 from portal.oversight.models import RecommendedBrowser
 from portal.pagination import page_number
 from portal.web import transaction
 
 
-def _detail_page(organization, suspend_form=None, resume_form=None, status=200):
+def _detail_page(organization, suspend_form=None, resume_form=None, terminate_form=None,
+                 status=200):
     return render_template(
         "oversight/staff_organization.html", d=detail.organization_detail(organization),
         suspend_form=suspend_form or SuspendForm(formdata=None),
         resume_form=resume_form or ResumeForm(formdata=None),
+        terminate_form=terminate_form or TerminateForm(formdata=None),
         actions=services.actions_page(organization.id, page_number(request.args.get("page"))),
     ), status
 
@@ -62,6 +64,23 @@ def organization_resume(org_id: int):
         if done or not done.error.field:
             return redirect(url_for("staff.organization_detail", org_id=org_id))
     return _detail_page(organization, resume_form=form, status=400)
+
+
+@bp.route("/organizations/<int:org_id>/terminate", methods=["POST"])
+def organization_terminate(org_id: int):
+    """§15(1): terminate with the ground and the reason (the written notice)."""
+    organization = db.get_or_404(Organization, org_id)
+    form = TerminateForm()
+    if form.validate_on_submit():
+        with transaction(form) as done:
+            termination.terminate(organization, form.ground.data, form.reason.data,
+                                  by=current_user, today=today_jst())
+        if done:
+            flash(_("The contract was terminated (%(clause)s%(ground)s) and the notice was mailed.",
+                    clause=clause("§15(1)"), ground=form.ground.data), "success")
+        if done or not done.error.field:
+            return redirect(url_for("staff.organization_detail", org_id=org_id))
+    return _detail_page(organization, terminate_form=form, status=400)
 
 
 @bp.route("/ai-training-consents")

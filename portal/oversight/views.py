@@ -24,12 +24,20 @@ the suspension page)."""
 
 def suspension_gate():
     """`before_request` of the app: while the user's organization is suspended, every request
-    answers the suspension page (403) — the reason where one is owed, else a neutral text."""
+    answers the suspension page (403) — the reason where one is owed, else a neutral text; once
+    the provider has terminated the contract, the termination page (403)."""
     if request.endpoint in SUSPENSION_EXEMPT or not current_user.is_authenticated:
         return None
-    if current_user.is_staff or services.organization_status(current_user.organization_id) != "suspended":
+    if current_user.is_staff:
         return None
-    suspension = services.current_suspension(current_user.organization_id)
+    status = services.organization_status(current_user.organization_id)
+    if status == "active":
+        return None
+    latest = services.latest_action(current_user.organization_id)
+    if status == "terminated":
+        termination = latest if latest is not None and latest.kind == "terminate" else None
+        return render_template("oversight/terminated.html", termination=termination), 403
+    suspension = latest if latest is not None and latest.kind == "suspend" else None
     return render_template("oversight/suspended.html", suspension=suspension), 403
 
 
