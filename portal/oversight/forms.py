@@ -38,7 +38,8 @@ GROUND_CHOICES = [SelectChoice(g, label) for g, label in (
 class TerminateForm(FlaskForm):
     ground = SelectField(_l("Ground of §15(1)"), choices=[SelectChoice("", "—")] + GROUND_CHOICES,
                          validators=[DataRequired(_l("Choose the ground."))])
-    reason = TextAreaField(_l("Reason (sent to the customer as the written notice)"), validators=[
+    # Not "reason": the suspension form (with its own "reason") is on the same page.
+    notice = TextAreaField(_l("Reason (sent to the customer as the written notice)"), validators=[
         DataRequired(_l("Enter the reason.")), Length(max=2000)])
     confirm = BooleanField(_l("I understand that every contract ends today and the registered data will be deleted"),
                            validators=[DataRequired(_l("Confirm the termination."))])

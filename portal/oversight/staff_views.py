@@ -73,7 +73,7 @@ def organization_terminate(org_id: int):
     form = TerminateForm()
     if form.validate_on_submit():
         with transaction(form) as done:
-            termination.terminate(organization, form.ground.data, form.reason.data,
+            termination.terminate(organization, form.ground.data, form.notice.data,
                                   by=current_user, today=today_jst())
         if done:
             flash(_("The contract was terminated (%(clause)s%(ground)s) and the notice was mailed.",

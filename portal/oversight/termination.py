@@ -53,7 +53,7 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
     if ground not in TERMINATION_GROUNDS:
         raise OversightError("unknown_ground", "§15(1)", field="ground")
     if not reason:
-        raise OversightError("reason_required", "§15(1)", field="reason")
+        raise OversightError("reason_required", "§15(1)", field="notice")
     changed = db.session.execute(
         sa.update(Organization).where(Organization.id == organization.id,
                                       Organization.status.in_(("active", "suspended")))

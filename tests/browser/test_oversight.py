@@ -47,7 +47,7 @@ def test_suspend_and_resume_while_a_user_is_signed_in(page, new_page, app, tmp_p
     staff.goto("/staff/organizations")
     staff.get_by_role("link", name="株式会社停止テスト").click()
     staff.get_by_label("根拠条項").select_option("§9(2)")
-    staff.get_by_label("理由").fill("大量アップロードによる過負荷が是正されないため。")
+    staff.get_by_label("理由", exact=True).fill("大量アップロードによる過負荷が是正されないため。")
     assert axe_violations(staff) == []
     screenshot(staff, "oversight-staff-organization")
     staff.get_by_role("button", name="この組織の利用を停止する").click()
@@ -157,3 +157,29 @@ def test_the_banner_for_a_browser_outside_the_list(browser, live_server):
         expect(pg.get_by_text("推奨環境ではないため")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_staff_terminate_and_the_user_sees_the_termination_page(page, new_page):
+    org = factories.org("株式会社解除テスト")
+    factories.contract(org, "secure_deliver")
+    factories.user(org, login_id="member", name="利用 三郎")
+    factories.staff(login_id="ops-t")
+    db.session.commit()
+    _sign_in(page, "member")
+    staff = new_page()
+    _sign_in(staff, "ops-t")
+    staff.goto("/staff/organizations")
+    staff.get_by_role("link", name="株式会社解除テスト").click()
+    staff.get_by_label("第15条(1)の解除事由").select_option("①")
+    staff.get_by_label("理由（書面による通知としてお客様に送付されます）").fill("再三の催告後もお支払いがありません。")
+    staff.get_by_role("button", name="契約を解除する").click()
+    expect(staff.locator(".field__error").filter(has_text="解除の内容を確認してください。")).to_be_visible()
+    expect(staff.get_by_label("理由（書面による通知としてお客様に送付されます）")).to_have_value("再三の催告後もお支払いがありません。")
+    staff.get_by_label("すべての契約が本日で終了し").check()
+    staff.get_by_role("button", name="契約を解除する").click()
+    expect(staff.get_by_text("契約を解除し（第15条(1)①）")).to_be_visible()
+    assert page.goto("/deliveries").status == 403
+    expect(page.get_by_role("heading", name="ご契約は解除されました")).to_be_visible()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "oversight-terminated-390")

@@ -19,7 +19,7 @@ from tests.oversight.conftest import post, text
 
 
 def _terminate(client, org_id, ground="①", reason="再三の催告後も利用料金のお支払いがありません。", confirm=True):
-    data = {"ground": ground, "reason": reason}
+    data = {"ground": ground, "notice": reason}
     if confirm:
         data["confirm"] = "y"
     return post(client, f"/staff/organizations/{org_id}/terminate", data,
@@ -85,7 +85,7 @@ def test_customers_cannot_terminate(client, auth, org):
     auth.sign_in("admin1")
     token = auth.csrf_token("/account")
     response = client.post(f"/staff/organizations/{org.id}/terminate",
-                           data={"csrf_token": token, "ground": "①", "reason": "x", "confirm": "y"})
+                           data={"csrf_token": token, "ground": "①", "notice": "x", "confirm": "y"})
     assert response.status_code == 403
     db.session.refresh(org)
     assert org.status == "active"
