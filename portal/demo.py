@@ -1,5 +1,6 @@
 """Demo data for a fresh installation: one customer organization with an admin and a user,
-and one staff account. Passwords are random and returned so the command can print them."""
+one staff account, and an organization suspended by the provider and one consenting to AI
+training (each with an admin). Passwords are random and returned so the command can print them."""
 from __future__ import annotations
 
 import secrets
@@ -14,6 +15,7 @@ from portal.billing.demo import load_demo_invoices
 from portal.clock import today_jst
 from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db
+from portal.oversight.demo import load_demo_oversight
 from portal.terms.demo import load_sample_terms
 
 
@@ -45,6 +47,8 @@ def load_demo() -> list[Credential]:
         Credential("staff", "staff", _password()),
         Credential("admin", "demo-admin", _password()),
         Credential("user", "demo-user", _password()),
+        Credential("admin (suspended organization)", "demo-suspended", _password()),
+        Credential("admin (consents to AI training)", "demo-consenting", _password()),
     ]
     staff = create_user(
         login_id="staff", email="staff@portal.example.jp", password=creds[0].password,
@@ -63,4 +67,5 @@ def load_demo() -> list[Credential]:
     load_demo_contracts(org.id, price_list)
     load_demo_application(price_list, terms)
     load_demo_invoices(org.id, staff, today_jst())
+    load_demo_oversight(staff, price_list, {c.login_id: c.password for c in creds[3:]})
     return creds

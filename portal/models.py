@@ -50,3 +50,4 @@ from portal.billing.models import (  # noqa: F401
     PaymentImport,
     Refund,
 )
+from portal.oversight.models import AiTrainingConsentChange, ProviderAction, RecommendedBrowser  # noqa: F401

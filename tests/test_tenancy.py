@@ -46,6 +46,9 @@ FOREIGN_ID_ROUTES.update({
 })
 STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.billing_liability",
                  "staff.plan_fee_change", "staff.billing_discontinuation"}
+STAFF_ROUTES |= {"staff.organization_detail", "staff.organization_suspend",
+                 "staff.organization_resume", "staff.organization_terminate", "staff.recommended_browser",
+                 "staff.recommended_browser_delete"}  # oversight: tests/oversight/test_tenancy_oversight.py
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

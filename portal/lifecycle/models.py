@@ -35,7 +35,8 @@ provider's non-renewal notice at the end of a term (§5(5), given by staff)."""
 CONVERSION_STATUSES = ("requested", "approved", "refused", "withdrawn")
 _CONVERSION_OPEN_SQL = "status = 'requested'"
 
-END_REASONS = ("cancellation", "trial_end", "agent_period_end", "provider_non_renewal")
+END_REASONS = ("cancellation", "trial_end", "agent_period_end", "provider_non_renewal",
+               "termination")
 
 
 class PlanChangeRequest(db.Model):
@@ -207,8 +208,10 @@ class ContractEnd(db.Model):
     contract: Mapped[Contract] = relationship()
 
     __table_args__ = (
+        # 'provider_non_renewal': §5(5) notice by the provider; 'termination': the provider
+        # terminated the contract (§15(1), the oversight area).
         sa.CheckConstraint("reason IN ('cancellation', 'trial_end', 'agent_period_end', "
-                           "'provider_non_renewal')",
+                           "'provider_non_renewal', 'termination')",
                            name="reason"),
     )
 

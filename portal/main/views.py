@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal.billing import services as billing
 from portal.clock import today_jst
 from portal.i18n import LANG_COOKIE
+from portal.oversight.browsers import recommended
 from portal.security import is_safe_next
 from portal.web import transaction
 
@@ -53,4 +54,4 @@ def privacy():
 
 @bp.route("/environment")
 def environment():
-    return render_template("main/environment.html")
+    return render_template("main/environment.html", browsers=recommended())

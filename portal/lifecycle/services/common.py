@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.directory import organization_admins
+from portal.accounts.models import Organization
 from portal.clock import now_utc
 from portal.contracts.models import Contract
 from portal.domain import DomainError
@@ -23,6 +24,12 @@ from portal.rules import RuleError
 from portal.web import external_url
 
 ONE_DAY = timedelta(days=1)
+
+
+def suspended_organization_ids() -> sa.Select:
+    """The organizations the provider has suspended (利用停止, the oversight area): the daily
+    job mails them no reminders and deletes none of their data until they are resumed."""
+    return sa.select(Organization.id).where(Organization.status == "suspended")
 
 
 class LifecycleError(DomainError):

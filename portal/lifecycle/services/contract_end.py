@@ -15,7 +15,7 @@ from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.lifecycle.models import ContractEnd, DataDeletion
 from portal.lifecycle.services.cancellation import open_notice
-from portal.lifecycle.services.common import ONE_DAY, mail_admins
+from portal.lifecycle.services.common import ONE_DAY, mail_admins, suspended_organization_ids
 from portal.lifecycle.services.renewals import agent_period, renewal_application
 from portal.sharing import services as sharing
 
@@ -77,12 +77,14 @@ def delete_registered_data(organization_id: int) -> str:
 
 def delete_data_of_ended_organizations(day: date) -> int:
     """Delete the registered data of organizations whose last contract has ended and record
-    it (DataDeletion + an audit event), once per contract end. Idempotent."""
+    it (DataDeletion + an audit event), once per contract end. Idempotent. A suspended
+    organization's data is kept until it is resumed (a suspension deletes nothing)."""
     live_orgs = sa.select(Contract.organization_id).where(Contract.status.in_(LIVE_STATUSES))
     # The latest end of each organization that has no live contract and no deletion for it.
     rows = db.session.scalars(
         sa.select(ContractEnd)
         .where(ContractEnd.organization_id.not_in(live_orgs))
+        .where(ContractEnd.organization_id.not_in(suspended_organization_ids()))
         .where(~sa.exists().where(DataDeletion.contract_end_id == ContractEnd.id))
         .order_by(ContractEnd.organization_id, ContractEnd.id.desc())).all()
     done: set[int] = set()

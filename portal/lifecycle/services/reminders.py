@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.extensions import db
 from portal.lifecycle.models import LifecycleReminder
-from portal.lifecycle.services.common import mail_admins
+from portal.lifecycle.services.common import mail_admins, suspended_organization_ids
 from portal.lifecycle.services.contract_end import last_day
 from portal.lifecycle.services.renewals import agent_period
 from portal.rules import renewal
@@ -42,10 +42,12 @@ def send_reminders(day: date) -> int:
     """Mail the reminders due on `day`: renewal notice deadline −14 days (§5(5)), agent
     period end −30 days without an application (§31(2)), last day of use −14 and −1 days
     (§14(5), §12(5); with the link to the organization's file archive). One mail per
-    contract, kind and date (LifecycleReminder). Returns the number of reminders sent."""
+    contract, kind and date (LifecycleReminder); none to a suspended organization. Returns the
+    number of reminders sent."""
     sent = 0
-    live = db.session.scalars(sa.select(Contract).where(Contract.status.in_(LIVE_STATUSES))
-                              .order_by(Contract.id)).all()
+    live = db.session.scalars(sa.select(Contract).where(
+        Contract.status.in_(LIVE_STATUSES),
+        Contract.organization_id.not_in(suspended_organization_ids())).order_by(Contract.id)).all()
     for contract in live:
         known = last_day(contract, day)
         if known is not None:

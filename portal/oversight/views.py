@@ -1,0 +1,91 @@
+"""The customer side of the provider's powers: the suspension page every signed-in request of
+a suspended organization's users answers (a hook on the whole app), the admins'
+「弊社による操作履歴」 page, the §24(6) AI-training consent setting with its log, and the §6(1)
+banner for a browser outside the recommended list (a template global and its dismiss form)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.oversight import browsers, services
+from portal.oversight.forms import ConsentForm, DismissForm
+from portal.pagination import page_number
+from portal.security import is_safe_next
+from portal.web import require_admin, transaction
+
+bp = Blueprint("oversight", __name__)
+bp.before_request(require_admin)
+
+SUSPENSION_EXEMPT = {"accounts.sign_out", "static", "main.language", "environment.dismiss_banner"}
+"""What a suspended organization's users can still do: sign out (and switch the language of
+the suspension page)."""
+
+
+def suspension_gate():
+    """`before_request` of the app: while the user's organization is suspended, every request
+    answers the suspension page (403) — the reason where one is owed, else a neutral text; once
+    the provider has terminated the contract, the termination page (403)."""
+    if request.endpoint in SUSPENSION_EXEMPT or not current_user.is_authenticated:
+        return None
+    if current_user.is_staff:
+        return None
+    status = services.organization_status(current_user.organization_id)
+    if status == "active":
+        return None
+    latest = services.latest_action(current_user.organization_id)
+    if status == "terminated":
+        termination = latest if latest is not None and latest.kind == "terminate" else None
+        return render_template("oversight/terminated.html", termination=termination), 403
+    suspension = latest if latest is not None and latest.kind == "suspend" else None
+    return render_template("oversight/suspended.html", suspension=suspension), 403
+
+
+@bp.route("/organization/provider-actions")
+def provider_actions():
+    pagination = services.actions_page(current_user.organization_id,
+                                       page_number(request.args.get("page")))
+    return render_template("oversight/provider_actions.html", pagination=pagination)
+
+
+@bp.route("/organization/ai-training", methods=["GET", "POST"])
+def ai_training():
+    """§24(6): the admins' consent to the use of registered data for training generative AI."""
+    org_id = current_user.organization_id
+    form = ConsentForm()
+    if form.validate_on_submit():
+        with transaction(form, field="consented") as done:
+            services.set_ai_training_consent(org_id, bool(form.consented.data), by=current_user)
+        if done:
+            flash(_("Your choice was saved and logged."), "success")
+            return redirect(url_for("oversight.ai_training"))
+    elif request.method == "GET":
+        form.consented.data = services.ai_training_consent(org_id)
+    return render_template(
+        "oversight/ai_training.html", form=form, consented=services.ai_training_consent(org_id),
+        log=services.consent_log(org_id, page_number(request.args.get("page"))),
+    ), 400 if form.errors else 200
+
+
+# --- §6(1) the recommended-environment banner (every visitor, signed in or not) -------------
+
+public = Blueprint("environment", __name__)
+
+
+def environment_banner() -> bool:
+    """Template global: show the gentle banner to a browser outside the recommended list."""
+    if request.endpoint in (None, "static"):
+        return False
+    return browsers.needs_banner(request.user_agent.string,
+                                 request.cookies.get(browsers.DISMISS_COOKIE) == "1")
+
+
+@public.route("/environment/banner-dismiss", methods=["POST"])
+def dismiss_banner():
+    """Hide the banner for a year (a cookie; a plain form, so no script is needed)."""
+    DismissForm().validate_on_submit() or abort(400)
+    target = request.form.get("next", "")
+    response = redirect(target if is_safe_next(target) else url_for("main.home"), code=303)
+    response.set_cookie(browsers.DISMISS_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
+                        secure=current_app.config["HTTPS"], httponly=True)
+    return response
