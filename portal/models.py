@@ -42,6 +42,7 @@ from portal.notices.models import (  # noqa: F401
 from portal.sharing.models import Delivery, GuestAccess, GuestLink, SharingSettings, StoredFile  # noqa: F401
 from portal.terms.models import TermsAcceptance, TermsVersion  # noqa: F401
 from portal.billing.models import (  # noqa: F401
+    Acceleration,
     BilledMonth,
     Demand,
     Invoice,

@@ -8,7 +8,10 @@ that a contract's billing month (月度) is billed once: unique (contract, first
 the job does; the §14(4) lump sum is one line per contract (a partial unique index).
 `Payment`s are recorded by staff or imported from a bank's CSV (unique per method and
 reference, so importing a file twice records nothing new); `PaymentImport` remembers each
-file. A `Demand` is a payment demand (催告, §15(1)①), one per invoice and day.
+file. A `Demand` is a payment demand (催告, §15(1)①), one per invoice and day. An
+`Acceleration` records that the provider terminated the organization's contracts (§15(2)):
+from that day every debt is due at once, so statements read the earlier of an invoice's own due
+date and the acceleration day (the invoice itself never changes).
 """
 from __future__ import annotations
 
@@ -184,3 +187,16 @@ class Refund(db.Model):
     credit_note: Mapped[Invoice] = relationship()
 
     __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount"),)
+
+
+class Acceleration(db.Model):
+    """§15(2): on termination by the provider the organization loses the benefit of time —
+    every amount it owes is due at once from `accelerated_on`. One per organization."""
+
+    __tablename__ = "billing_accelerations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), unique=True)
+    accelerated_on: Mapped[date] = mapped_column(sa.Date)
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)

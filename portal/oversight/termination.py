@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from portal.accounts.directory import organization_admins
 from portal.accounts.models import Organization, User
+from portal.billing import services as billing
 from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.extensions import db
@@ -70,9 +71,10 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
             Contract.organization_id == organization.id,
             Contract.status.in_(LIVE_STATUSES)).order_by(Contract.id)).all():
         end_contract(contract, today, "termination")
+    final = billing.accelerate(organization.id, today, by=by)  # §15(2): every debt due at once
     url = external_url("oversight.provider_actions")
     for address, admin, locale in _recipients(organization.id):
         queue_mail("oversight_terminate", address, "oversight_terminated", locale=locale or "ja",
                    organization_id=organization.id, organization=organization, action=action,
-                   recipient=admin, history_url=url)
+                   recipient=admin, history_url=url, final=final)
     return action

@@ -8,6 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.billing import services as billing
+from portal.clock import today_jst
 from portal.oversight import browsers, services
 from portal.oversight.forms import ConsentForm, DismissForm
 from portal.pagination import page_number
@@ -36,7 +38,9 @@ def suspension_gate():
     latest = services.latest_action(current_user.organization_id)
     if status == "terminated":
         termination = latest if latest is not None and latest.kind == "terminate" else None
-        return render_template("oversight/terminated.html", termination=termination), 403
+        final = billing.final_demand_for(current_user.organization_id, today_jst())
+        return render_template("oversight/terminated.html", termination=termination,
+                               final=final), 403
     suspension = latest if latest is not None and latest.kind == "suspend" else None
     return render_template("oversight/suspended.html", suspension=suspension), 403
 

@@ -7,6 +7,7 @@
 - `demands`: payment demands and the §15(1)① eligibility list;
 - `credits`: credit notes;
 - `refunds`: §19(3) refunds when every service is discontinued;
+- `final`: §15(2) — on termination every debt is due at once (the final demand);
 - `queries`: the list pages, the home-page summary and the §27(1) cap.
 
 Services add and flush, never commit; refusals are `BillingError` with a code and a field.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from portal.billing.services import common  # noqa: F401  (registration_number_checked)
 from portal.billing.services.common import BillingError, Issuer, issuer
 from portal.billing.services.credits import issue_credit_note
+from portal.billing.services.final import FinalDemand, accelerate, final_demand, final_demand_for
 from portal.billing.services.demands import Eligible, eligible_for_termination, send_demand
 from portal.billing.services.issuing import issue_invoices
 from portal.billing.services.payments import (
@@ -36,6 +38,10 @@ from portal.billing.services.refunds import discontinuation_refunds, refunds_of
 from portal.billing.services.statements import Statement, open_invoices_query, statement, statements
 
 __all__ = [
+    "FinalDemand",
+    "accelerate",
+    "final_demand",
+    "final_demand_for",
     "COLUMNS",
     "STATUS_FILTERS",
     "BillingError",

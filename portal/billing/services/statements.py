@@ -6,7 +6,9 @@ overpayment is never refunded by the portal, §8(4)). Status: 支払済 (paid) w
 outstanding, 期限超過 (overdue) when something is outstanding after the due date, else 未払い
 (unpaid). Late damages (§8(3)) run on the outstanding balance from the day after the due date,
 each payment closing a stretch on its date (`portal.rules.late_fees`), up to `today` while
-anything is still open. Everything is computed from one query per list, not per row.
+anything is still open. After a termination by the provider (§15(2)) the due date is the
+earlier of the invoice's own and the acceleration day. Everything is computed from one query
+per list, not per row.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from portal.billing.models import Demand, Invoice, Payment
+from portal.billing.models import Acceleration, Demand, Invoice, Payment
 from portal.extensions import db
 from portal.rules.late_fees import late_damages
 
@@ -32,6 +34,20 @@ class Statement:
     credited: int = 0
     demands: list[date] = field(default_factory=list)
     today: date | None = None
+    accelerated_on: date | None = None
+
+    @property
+    def due(self) -> date | None:
+        """The day payment is due: the invoice's due date, or the §15(2) acceleration day when
+        the provider terminated the contracts earlier."""
+        due = self.invoice.due_date
+        if self.accelerated_on is not None and due is not None:
+            return min(due, self.accelerated_on)
+        return due
+
+    @property
+    def accelerated(self) -> bool:
+        return self.due is not None and self.due != self.invoice.due_date
 
     @property
     def paid(self) -> int:
@@ -64,14 +80,14 @@ class Statement:
             return "credit_note"
         if self.outstanding == 0:
             return "paid"
-        if self.today is not None and self.today > self.invoice.due_date:
+        if self.today is not None and self.today > self.due:
             return "overdue"
         return "unpaid"
 
     @property
     def damages(self) -> int:
         """§8(3) on each stretch of the balance after the due date; 0 for credit notes."""
-        due = self.invoice.due_date
+        due = self.due
         if due is None or self.today is None:
             return 0
         balance, since, total = self.owed, due, 0
@@ -88,13 +104,13 @@ class Statement:
 
     @property
     def damage_days(self) -> int:
-        due = self.invoice.due_date
+        due = self.due
         end = self.settled_on or self.today
         return max((end - due).days, 0) if due and end else 0
 
 
 def statements(invoices: list[Invoice], today: date) -> list[Statement]:
-    """A Statement per invoice, in the given order (three queries whatever the count)."""
+    """A Statement per invoice, in the given order (four queries whatever the count)."""
     ids = [i.id for i in invoices]
     if not ids:
         return []
@@ -109,8 +125,11 @@ def statements(invoices: list[Invoice], today: date) -> list[Statement]:
             sa.select(Demand.invoice_id, Demand.demanded_on).where(Demand.invoice_id.in_(ids))
             .order_by(Demand.demanded_on)):
         demands[invoice_id].append(day)
+    accelerated = dict(db.session.execute(
+        sa.select(Acceleration.organization_id, Acceleration.accelerated_on).where(
+            Acceleration.organization_id.in_({i.organization_id for i in invoices}))).all())
     return [Statement(i, payments.get(i.id, []), credits.get(i.id, 0), demands.get(i.id, []),
-                      today) for i in invoices]
+                      today, accelerated.get(i.organization_id)) for i in invoices]
 
 
 def statement(invoice: Invoice, today: date) -> Statement:
