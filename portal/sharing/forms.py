@@ -25,9 +25,11 @@ def _new_token() -> str:
 
 
 class DeliveryForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    subject = StringField(_l("Subject"), validators=[
+        DataRequired(message=_l("Enter a subject for the delivery.")),
+        Length(max=200, message=_l("Enter at most %(max)d characters."))])
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=10000)])
-    files = MultipleFileField(_l("Files"))
+    files = MultipleFileField(_l("Files"))  # required: checked with the upload (sharing.views)
     form_token = HiddenField(default=_new_token)
 
 
@@ -59,7 +61,7 @@ class ResidenceForm(FlaskForm):
         SelectChoice("", _l("Please choose")),
         SelectChoice("japan", _l("I live in Japan")),
         SelectChoice("abroad", _l("I live outside Japan")),
-    ], validators=[DataRequired()])
+    ], validators=[DataRequired(message=_l("Choose where you live."))])
 
 
 STATUS_LABELS = {

@@ -106,7 +106,10 @@ def new_delivery():
     except uploads.NotReceived as refusal:
         return _not_received(refusal, limit)
     form = DeliveryForm(formdata=received.formdata)
-    if not form.validate():
+    valid = form.validate()
+    if not received.uploads:  # said together with the form's own errors, not after them
+        form.files.errors = [services.SharingError("no_files").message]
+    if not valid or not received.uploads:
         services.discard(received.uploads)
         return _new_page(form, limit, 400)
     with transaction(form, field="files") as done:
@@ -129,6 +132,7 @@ def _not_received(refusal: uploads.NotReceived, limit: int):
 
 
 def _new_page(form, limit: int, status: int = 200):
+    form.subject.flags.required = form.files.flags.required = True  # marked 必須 on the page
     return render_template("sharing/new_delivery.html", form=form, limit=limit,
                            max_files=services.MAX_FILES), status
 

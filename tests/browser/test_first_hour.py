@@ -124,3 +124,77 @@ def test_mailed_links_work_on_a_non_default_port(page, new_page, app, smtp, mail
     guest.goto(confirm)
     expect(guest.get_by_text("ops@example.jp").first).to_be_visible()
     assert guest.title() and "見つかりません" not in guest.title()
+
+
+@pytest.fixture
+def page_no_js(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="ja-JP", timezone_id="Asia/Tokyo",
+                                  java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_application_form_reports_every_error_after_one_submit(page, page_no_js, app, javascript):
+    page = page if javascript else page_no_js
+    services = factories.price_list()
+    factories.terms_version()
+    prus = next(p for p in services["image_works_prus"].plans if p.code == "standard")
+    page.goto("/apply")
+    page.get_by_label("会社名", exact=True).fill("株式会社テスト")
+    page.get_by_label("会社名（フリガナ）").fill("かぶしきがいしゃてすと")   # hiragana
+    page.get_by_label("代表者名").fill("代表 一郎")
+    page.get_by_label("郵便番号").fill("100-0005")
+    expect(page.get_by_label("都道府県")).to_have_value("東京都" if javascript else "")
+    page.get_by_label("都道府県").select_option("大阪府")              # not the code's prefecture
+    page.get_by_label("市区町村").fill("")
+    page.get_by_label("町域・番地").fill("")
+    page.get_by_label("電話番号").fill("+1 212 736 3100")                # not Japanese: §31(5)
+    page.get_by_label("ご担当者", exact=True).fill("担当 花子")
+    page.get_by_label("ご担当者のメールアドレス").fill("hanako@")
+    page.get_by_label("IMAGE WORKS PRus").select_option(str(prus.id))
+    page.get_by_role("button", name="申し込む").click()
+
+    errors = {
+        "company_name_kana": "全角カタカナ",
+        "postal_code": "東京都",          # the mismatch names the code's prefecture
+        "city": "市区町村",
+        "address_line1": "町域・番地",
+        "contact_email": "メールアドレス",
+        "plan_image_works_prus": "電話番号が日本の電話番号ではありません",
+        "accept_terms": "利用規約",
+    }
+    for name, text in errors.items():
+        expect(page.locator(f"#{name}-error")).to_contain_text(text)
+    prus_error = page.locator("#plan_image_works_prus-error").inner_text()
+    assert prus_error.count("第31条(5)") == 1 and "「」" not in prus_error
+    assert "郵便番号" not in prus_error  # said once, next to the postal code
+    expect(page.get_by_label("会社名", exact=True)).to_have_value("株式会社テスト")
+    expect(page.get_by_label("電話番号")).to_have_value("+1 212 736 3100")
+    if javascript:  # axe-core runs as a script
+        screenshot(page, "first-hour-apply-all-errors")
+        page.set_viewport_size({"width": 390, "height": 844})
+        screenshot(page, "first-hour-apply-all-errors-390")
+        assert axe_violations(page) == []
+
+
+def test_invitation_acceptance_reports_every_error_after_one_submit(page, app):
+    from portal.accounts.users.invitations import create_invitation
+
+    org = factories.org()
+    admin = factories.user(org, role="admin")
+    factories.contract(org, "image_works_prus")
+    factories.terms_version()
+    _invitation, token = create_invitation(org, email="new@example.jp", role="user", invited_by=admin)
+    db.session.commit()
+    page.goto(f"/invitations/{token}")
+    login_label = page.locator("label[for=login_id]").locator("xpath=..")
+    expect(login_label).to_contain_text("必須")
+    page.get_by_label("新しいパスワード", exact=True).fill("short")
+    page.get_by_label("新しいパスワード（確認）").fill("short")
+    page.get_by_role("button", name="アカウントを作成").click()
+    for name in ("login_id", "password", "accept_terms", "residence"):
+        expect(page.locator(f"#{name}-error")).to_be_visible()
+    expect(page.locator("#residence-error")).not_to_contain_text("このフィールドは必須です")
+    assert axe_violations(page) == []
+    screenshot(page, "first-hour-invitation-all-errors")

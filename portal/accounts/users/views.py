@@ -18,7 +18,7 @@ from portal.accounts.users import invitations, services
 from portal.accounts.users.forms import AcceptInvitationForm, InviteForm, RoleForm
 from portal.clock import now_utc
 from portal.extensions import limiter
-from portal.web import admin_required, client_info, get_for_org_or_404, transaction
+from portal.web import admin_required, client_info, get_for_org_or_404, report_error, transaction
 
 ACTION_DONE = {
     "role": _l("The role was changed."),
@@ -121,18 +121,36 @@ def accept_invitation(token: str):
             404 if invitation is None else 410)
     prus = invitations.has_prus_contract(invitation.organization_id)
     form = AcceptInvitationForm(name=invitation.name)
+    form.login_id.flags.required = invitation.login_id is None
     refusal = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _show_problems(invitation, form, prus):
         done = _create_account(invitation, form, prus)
         if done:
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.home"))
-        refusal = done.error if done.error.code == "residence_required" else None
+    elif request.method == "POST":
+        _show_problems(invitation, form, prus)
+    if form.residence.errors:
+        refusal = invitations.RESIDENCE_CLAUSE
     form.password.data = form.password_confirm.data = ""
     return render_template(
         "accounts/accept_invitation.html", form=form, invitation=invitation, prus=prus,
         refusal=refusal, terms_version=invitations.current_terms_version(),
     ), 400 if request.method == "POST" else 200
+
+
+def _show_problems(invitation: Invitation, form: AcceptInvitationForm, prus: bool) -> bool:
+    """Put every refusal of the acceptance next to its field (one submit shows them all),
+    except where the form's own check already said something. True when there was one."""
+    shown = {name for name, errors in form.errors.items() if errors}
+    problems = invitations.acceptance_problems(
+        invitation, login_id=form.login_id.data, name=form.name.data or "",
+        password=form.password.data or "", terms_accepted=bool(form.accept_terms.data),
+        residence_declared=prus and bool(form.residence.data))
+    for problem in problems:
+        if problem.field not in shown:
+            report_error(problem, form, field="password")
+    return bool(problems or shown)
 
 
 def _create_account(invitation: Invitation, form: AcceptInvitationForm, prus: bool):
