@@ -141,7 +141,9 @@ def test_misuse_report_signs_the_account_out_everywhere(page, new_page, app):
     page.get_by_label("状況").fill("身に覚えのないログインがありました。")
     assert axe_violations(page) == []
     screenshot(page, "accounts-misuse-report")
-    page.get_by_role("button", name="届け出てアカウントをロックする").click()
+    page.get_by_role("button", name="次へ：実行される内容の確認").click()
+    expect(page.get_by_role("heading", name="不正利用の届出の確認")).to_be_visible()
+    page.get_by_role("button", name="アカウントをロックして届け出る").click()
     expect(page.get_by_role("status")).to_contain_text("すべてのセッションを終了しました")
     screenshot(page, "accounts-misuse-reports")
 

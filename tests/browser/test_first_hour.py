@@ -198,3 +198,39 @@ def test_invitation_acceptance_reports_every_error_after_one_submit(page, app):
     expect(page.locator("#residence-error")).not_to_contain_text("このフィールドは必須です")
     assert axe_violations(page) == []
     screenshot(page, "first-hour-invitation-all-errors")
+
+
+def test_the_only_admin_is_warned_before_locking_themselves(page, app):
+    org = factories.org()
+    factories.contract(org)
+    factories.user(org, role="admin", login_id="boss", name="管理 一人")
+    factories.user(org, login_id="taro")
+    db.session.commit()
+    _sign_in(page, "boss")
+    page.goto("/misuse-reports/new")
+    boxes = page.locator("input[name=accounts]")
+    expect(boxes).to_have_count(2)
+    for i in range(2):
+        expect(boxes.nth(i)).not_to_be_checked()       # nothing ticked by default
+    page.get_by_role("button", name="次へ：実行される内容の確認").click()
+    expect(page.locator("#accounts-error")).to_be_visible()  # nothing chosen: nothing happens
+
+    page.get_by_label("boss", exact=False).check()
+    page.get_by_role("button", name="次へ：実行される内容の確認").click()
+    expect(page.get_by_role("heading", name="不正利用の届出の確認")).to_be_visible()
+    expect(page.get_by_text("まだ何も実行されていません")).to_be_visible()
+    expect(page.get_by_text("直ちにログアウトされ")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("ロックを解除できる貴社の管理者が残りません")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "first-hour-misuse-confirm-390")
+    assert axe_violations(page) == []
+    page.goto("/")  # still signed in: the confirmation step changed nothing
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+
+    page.goto("/misuse-reports/new")
+    page.get_by_label("taro", exact=False).check()
+    page.get_by_role("button", name="次へ：実行される内容の確認").click()
+    expect(page.get_by_text("次の貴社の管理者が")).to_be_visible()
+    expect(page.get_by_text("直ちにログアウトされ")).to_have_count(0)
+    page.get_by_role("button", name="アカウントをロックして届け出る").click()
+    expect(page.get_by_role("status")).to_contain_text("すべてのセッションを終了しました")
