@@ -126,3 +126,11 @@ def _join(before: str, after: str) -> str:
     if before and after and before[-1].isascii() and after[0].isascii():
         return f"{before} {after}"
     return before + after
+
+
+def try_parse(text: str) -> TermsDocument | None:
+    """`parse_terms`, or None for a text in no known layout (the page then shows it as is)."""
+    try:
+        return parse_terms(text)
+    except ValueError:
+        return None

@@ -10,6 +10,7 @@ in NOT_CRAWLED with the reason.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
@@ -41,8 +42,13 @@ EXTRA = ["/invitations/not-a-token", "/password-reset/not-a-token",
          "/notification-addresses/confirm/not-a-token", "/g/not-a-token", "/terms/diff"]
 
 
-def _seed(app, tmp_path):
+SEED = Path("/work/shared/seeds/000_cc2a12d6fb307762.txt")  # the provider's terms, read in place
+
+
+def _seed(app, tmp_path, monkeypatch=None):
     app.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    if monkeypatch is not None and SEED.exists():  # the demo imports the provider's terms
+        monkeypatch.setitem(app.config, "DEMO_TERMS_FILE", str(SEED))
     creds = {c.role: c for c in load_demo()}
     db.session.commit()
     factories.notice(title_ja="定期メンテナンスのお知らせ（2026年12月12日 02:00〜05:00）",
@@ -70,6 +76,9 @@ def _overflow(page) -> str | None:
     }""")
 
 
+CITED: set[str] = set()  # the clause links seen on any page (/terms#art-14-3)
+
+
 def _crawl(page, start: list[str], base: str, seen: dict, limit: int = 120) -> dict:
     queue, visited, problems = list(start), set(), {}
     while queue and len(visited) < limit:
@@ -86,6 +95,7 @@ def _crawl(page, start: list[str], base: str, seen: dict, limit: int = 120) -> d
         if problem:
             problems[here] = problem
             screenshot(page, "phone-overflow" + re.sub(r"[^a-z0-9]+", "-", here))
+        CITED.update(page.eval_on_selector_all("a.clause-link", "els => els.map(e => e.hash)"))
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             url = urlsplit(href)
             if href.startswith(base) and url.path not in visited and not SKIP.search(url.path):
@@ -104,8 +114,8 @@ def _upload_and_share(page, tmp_path) -> str:
     return urlsplit(page.get_by_label("ゲストリンクのURL").input_value()).path
 
 
-def test_every_page_fits_a_phone(browser, live_server, app, tmp_path):
-    creds = _seed(app, tmp_path)
+def test_every_page_fits_a_phone(browser, live_server, app, tmp_path, monkeypatch):
+    creds = _seed(app, tmp_path, monkeypatch)
     seen: dict[str, int] = {}
     problems: dict[str, str] = {}
 
@@ -145,6 +155,14 @@ def test_every_page_fits_a_phone(browser, live_server, app, tmp_path):
     pages = {r.endpoint for r in app.url_map.iter_rules() if "GET" in r.methods}
     missing = pages - reached - set(NOT_CRAWLED)
     assert missing == set(), f"pages no role reached: {sorted(missing)}"
+
+    # Every clause cited on any page links to an article or paragraph of the terms in force.
+    assert len(CITED) >= 10, CITED
+    if SEED.exists():
+        visitor.goto("/terms")
+        ids = set(visitor.eval_on_selector_all("[id^=art-]", "els => els.map(e => '#' + e.id)"))
+        assert len(visitor.locator("section.terms-article").all()) == 31
+        assert CITED - ids == set(), sorted(CITED - ids)
 
 
 def test_users_page_is_stacked_and_accessible_on_a_phone(browser, live_server, app, tmp_path):

@@ -95,3 +95,30 @@ def test_wrapped_lines_join_without_spaces_in_japanese():
 def test_no_article_is_an_error():
     with pytest.raises(ValueError):
         parse_terms("題\n本文\n")
+
+
+@needs_seed
+def test_demo_loads_the_providers_terms_when_the_file_is_there(app, db):
+    from portal.demo import load_demo
+
+    before = app.config["DEMO_TERMS_FILE"]
+    app.config["DEMO_TERMS_FILE"] = str(SEED)
+    try:
+        load_demo()
+    finally:
+        app.config["DEMO_TERMS_FILE"] = before
+    version = db.session.scalar(db.select(TermsVersion))
+    assert version.effective_date == date(2026, 5, 21)  # the last 改訂/実施 line
+    assert len(parse_terms(version.body).articles) == 31
+
+
+def test_demo_keeps_the_sample_without_the_file(app, db, tmp_path):
+    from portal.demo import load_demo
+
+    before = app.config["DEMO_TERMS_FILE"]
+    app.config["DEMO_TERMS_FILE"] = str(tmp_path / "absent.txt")
+    try:
+        load_demo()
+    finally:
+        app.config["DEMO_TERMS_FILE"] = before
+    assert "【サンプル】" in db.session.scalar(db.select(TermsVersion)).body
