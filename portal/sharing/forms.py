@@ -49,11 +49,13 @@ class RevokeForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     max_link_days = IntegerField(_l("Longest validity of a guest link (days)"),
-                                 validators=[InputRequired(), NumberRange(min=1, max=365)])
+                                 validators=[InputRequired(message=_l("Enter a number of days.")),
+                                             NumberRange(min=1, max=365)])
 
 
 class GuestPasswordForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter the password you were given.")), Length(max=128)])
 
 
 class ResidenceForm(FlaskForm):
