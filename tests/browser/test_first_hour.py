@@ -234,3 +234,24 @@ def test_the_only_admin_is_warned_before_locking_themselves(page, app):
     expect(page.get_by_text("直ちにログアウトされ")).to_have_count(0)
     page.get_by_role("button", name="アカウントをロックして届け出る").click()
     expect(page.get_by_role("status")).to_contain_text("すべてのセッションを終了しました")
+
+
+def test_deactivating_a_user_asks_first(page, app):
+    org = factories.org()
+    factories.contract(org)
+    factories.user(org, role="admin", login_id="boss")
+    taro = factories.user(org, login_id="taro", name="山田 太郎")
+    db.session.commit()
+    _sign_in(page, "boss")
+    page.goto(f"/users/{taro.id}")
+    page.get_by_role("button", name="無効にする", exact=True).click()
+    dialog = page.get_by_role("alertdialog", name="taro を無効にしますか？")
+    expect(dialog).to_contain_text("ログインできなくなり")
+    assert axe_violations(page) == []
+    screenshot(page, "first-hour-deactivate-confirm")
+    db.session.refresh(taro)
+    assert taro.active
+    dialog.get_by_role("button", name="アカウントを無効にする").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    db.session.refresh(taro)
+    assert not taro.active

@@ -92,21 +92,27 @@ def user_detail(user_id: int):
     reactivate, force a password reset, unlock) named by the form's `action`."""
     user = get_for_org_or_404(User, user_id, current_user.organization_id)
     role_form = RoleForm(role=user.role)
-    action_form = ActionForm()
     if request.method == "GET":
-        return render_template("accounts/user_detail.html", user=user, role_form=role_form,
-                               action_form=action_form, open_report=misuse.open_report_of(user))
+        return _detail_page(user, role_form)
     action = request.form.get("action", "")
-    if not (role_form if action == "role" else action_form).validate_on_submit():
+    if not (role_form if action == "role" else ActionForm()).validate_on_submit():
         abort(400)
     if action not in services.ADMIN_ACTIONS:
         abort(400)
+    if action == "deactivate" and request.form.get("confirmed") != "1":
+        return _detail_page(user, role_form, confirm_deactivate=True)  # says what happens first
     with transaction() as done:
         services.apply_admin_action(user, action, role=role_form.role.data, by=current_user,
                                     client=client_info())
     if done:
         flash(str(ACTION_DONE[action]), "success")
     return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+def _detail_page(user: User, role_form: RoleForm, *, confirm_deactivate: bool = False):
+    return render_template("accounts/user_detail.html", user=user, role_form=role_form,
+                           action_form=ActionForm(), open_report=misuse.open_report_of(user),
+                           confirm_deactivate=confirm_deactivate)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
