@@ -19,6 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.fields import email_field
+
 
 def _new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -81,3 +83,11 @@ ACCESS_LABELS = {
     "zip": _l("Downloaded all (zip)"),
     "password_failed": _l("Wrong password"),
 }
+
+
+class LinkMailForm(FlaskForm):
+    """Mail a new guest link to the guest (the token comes from the page that showed it)."""
+    email = email_field(_l("Guest's email address"))
+    note = TextAreaField(_l("Message to the guest (optional)"), validators=[
+        Optional(), Length(max=1000, message=_l("Enter at most %(max)d characters."))])
+    token = HiddenField()
