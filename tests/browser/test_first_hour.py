@@ -255,3 +255,34 @@ def test_deactivating_a_user_asks_first(page, app):
     expect(page.get_by_role("status")).to_be_visible()
     db.session.refresh(taro)
     assert not taro.active
+
+
+def test_email_the_guest_link_without_its_password(page, app, smtp, mail_base, tmp_path):
+    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    org = factories.org()
+    factories.contract(org, "secure_deliver")
+    factories.user(org, login_id="sender", name="送信 太郎")
+    db.session.commit()
+    sample = tmp_path / "見積書.pdf"
+    sample.write_bytes(b"%PDF-1.4 " + b"x" * 1000)
+    _sign_in(page, "sender")
+    page.goto("/deliveries/new")
+    page.get_by_label("件名").fill("見積書の送付")
+    page.get_by_label("ファイル", exact=True).set_input_files([str(sample)])
+    page.get_by_role("button", name="アップロードして保存").click()
+    page.get_by_label("パスワード（任意）").fill("himitsu-2026-pw")
+    page.get_by_role("button", name="リンクを作成").click()
+    url = page.get_by_label("ゲストリンクのURL").input_value()
+    form = page.get_by_role("region", name="このリンクをゲストにメールで送る")
+    expect(form).to_contain_text("パスワードはメールに記載しません")
+    form.get_by_label("ゲストのメールアドレス").fill("guest@partner.example.jp")
+    assert axe_violations(page) == []
+    screenshot(page, "first-hour-email-guest-link")
+    form.get_by_role("button", name="リンクを送信").click()
+    expect(page.get_by_role("status")).to_contain_text("パスワードはメール以外の方法")
+    with app.app_context():
+        deliver_pending()
+    (rcpts, message), = [m for m in smtp.messages if m[0] == ["guest@partner.example.jp"]]
+    body = message.get_content()
+    assert url in body and "himitsu-2026-pw" not in body
+    assert "メールでお送りすることはありません" in body
