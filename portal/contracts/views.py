@@ -16,7 +16,7 @@ bp = Blueprint("contracts", __name__)
 def contracts():
     today = today_jst()
     rows = [
-        (c, services.contract_schedule(c, today))
+        (c, services.contract_schedule(c, today), services.cancellation_today(c, today))
         for c in services.organization_contracts(current_user.organization_id)
     ]
     return render_template("contracts/contracts.html", rows=rows, today=today)

@@ -286,3 +286,23 @@ def test_email_the_guest_link_without_its_password(page, app, smtp, mail_base, t
     body = message.get_content()
     assert url in body and "himitsu-2026-pw" not in body
     assert "メールでお送りすることはありません" in body
+
+
+def test_contracts_page_shows_the_cost_of_cancelling_today(page, app):
+    from datetime import date, datetime, timezone
+
+    from portal import clock
+
+    clock.set_frozen(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc))
+    org = factories.org()
+    factories.contract(org, "image_works", "standard", start_date=date(2026, 4, 1))
+    factories.user(org, role="admin", login_id="boss")
+    db.session.commit()
+    _sign_in(page, "boss")
+    page.goto("/contracts")
+    box = page.locator(".cancel-today")
+    expect(box).to_contain_text("本日解約をお申し出の場合")
+    expect(box).to_contain_text("¥180,000")
+    box.get_by_role("link", name="第14条(4)").click()
+    expect(page).to_have_url(re.compile(r"/terms#art-14-4$"))
+    assert axe_violations(page) == []
