@@ -306,3 +306,30 @@ def test_contracts_page_shows_the_cost_of_cancelling_today(page, app):
     box.get_by_role("link", name="第14条(4)").click()
     expect(page).to_have_url(re.compile(r"/terms#art-14-4$"))
     assert axe_violations(page) == []
+
+
+def test_upload_shows_progress_with_javascript_and_works_without(page, page_no_js, app, tmp_path):
+    app.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    org = factories.org()
+    factories.contract(org, "secure_deliver")
+    factories.user(org, login_id="sender")
+    db.session.commit()
+    sample = tmp_path / "大きな図面.dwg"
+    sample.write_bytes(b"DWG" * 400_000)  # 1.2 MB
+    for pg, javascript in ((page, True), (page_no_js, False)):
+        _sign_in(pg, "sender")
+        pg.goto("/deliveries/new")
+        expect(pg.locator("[data-progress]")).to_be_hidden()
+        pg.get_by_label("件名").fill("図面（大）")
+        pg.get_by_label("ファイル", exact=True).set_input_files([str(sample)])
+        kinds = []
+        pg.on("request", lambda r: kinds.append(r.resource_type) if r.method == "POST" else None)
+        pg.get_by_role("button", name="アップロードして保存").click()
+        expect(pg.get_by_role("heading", name="図面（大）")).to_be_visible()
+        expect(pg.get_by_role("link", name="大きな図面.dwg")).to_be_visible()
+        assert kinds == (["xhr"] if javascript else ["document"]), kinds
+    # Errors come back into the page with JavaScript too.
+    page.goto("/deliveries/new")
+    page.get_by_role("button", name="アップロードして保存").click()
+    expect(page.locator("#subject-error")).to_contain_text("件名を入力してください")
+    expect(page.locator("#files-error")).to_be_visible()
