@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Links in mail point here; follows PORT unless PORTAL_BASE_URL is given (e.g. behind a proxy).
+PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 # waitress refuses bodies over 1 GiB by default; a delivery carries up to 20 files of 2 GiB.
 MAX_BODY ?= 44023414784
 export FLASK_APP := app.py
@@ -31,8 +33,8 @@ run: compile-translations
 	mkdir -p instance
 	PORTAL_ENV=development $(BIN)/flask db upgrade
 	PORTAL_ENV=development $(BIN)/flask portal demo --if-empty
-	@echo "Serving the portal on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	PORTAL_ENV=development $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 --max-request-body-size=$(MAX_BODY) app:app
+	@echo "Serving the portal on http://127.0.0.1:$(PORT), mail links to $(PORTAL_BASE_URL)  (Ctrl+C to stop)"
+	PORTAL_ENV=development PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 --max-request-body-size=$(MAX_BODY) app:app
 
 ## test: the whole suite (SQLite; PostgreSQL when PORTAL_TEST_DATABASE_URL is set).
 test: $(VENV)/.dev compile-translations
@@ -46,7 +48,7 @@ translations: $(VENV)/.dev
 
 ## mail: deliver pending outbox mail once (needs MAIL_URL).
 mail: $(VENV)/.runtime
-	PORTAL_ENV=development $(BIN)/flask portal mail
+	PORTAL_ENV=development PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/flask portal mail
 
 clean-venv:
 	rm -rf $(VENV)

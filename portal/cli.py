@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -21,8 +22,28 @@ from portal.demo import database_is_empty, load_demo
 from portal.extensions import db
 from portal.mail import deliver_pending
 from portal.sharing.storage import get_storage
+from portal.terms.importing import TermsImportError, import_file
 
 portal_cli = AppGroup("portal", help="Customer portal commands.")
+terms_cli = AppGroup("terms", help="Terms of use versions.")
+portal_cli.add_command(terms_cli)
+
+
+@terms_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--effective", "effective", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="The day (in Japan) the version takes effect, YYYY-MM-DD.")
+@click.option("--version", "label", default=None, help="Version label (default: the date).")
+def terms_import_command(file: Path, effective, label: str | None) -> None:
+    """Import a plain-text terms document (「N. 見出し」 articles, 「(M)」 paragraphs)."""
+    try:
+        version, doc = import_file(file, effective_date=effective.date(), version=label)
+    except TermsImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    paragraphs = sum(len(a.paragraphs) for a in doc.articles)
+    click.echo(f"Imported terms {version.version} ({version.title}), effective "
+               f"{version.effective_date}: {len(doc.articles)} articles, {paragraphs} paragraphs.")
 
 
 @portal_cli.command("demo")

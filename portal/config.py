@@ -87,6 +87,11 @@ class BaseConfig:
     # The public base address used in links inside mail.
     BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
 
+    # The provider's terms for `flask portal demo` (imported when the file exists, else the
+    # demo keeps its short sample): next to the project in ../shared/seeds/ by default.
+    DEMO_TERMS_FILE = os.environ.get(
+        "PORTAL_DEMO_TERMS", str(ROOT.parent / "shared" / "seeds" / "000_cc2a12d6fb307762.txt"))
+
     # Argon2id parameters (argon2-cffi's RFC 9106 "low memory" profile by default).
     ARGON2_TIME_COST = _int("PORTAL_ARGON2_TIME_COST", 3)
     ARGON2_MEMORY_COST = _int("PORTAL_ARGON2_MEMORY_KIB", 65536)

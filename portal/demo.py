@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from portal.accounts.models import Organization, User
 from portal.accounts.users.services import create_user
@@ -16,7 +17,7 @@ from portal.clock import today_jst
 from portal.contracts.demo import DEMO_ADDRESS, load_demo_contracts, load_price_list
 from portal.extensions import db
 from portal.oversight.demo import load_demo_oversight
-from portal.terms.demo import load_sample_terms
+from portal.terms.demo import load_demo_terms
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def load_demo() -> list[Credential]:
         login_id="demo-user", email="user@demo-shoji.example.jp", password=creds[2].password,
         name="利用 一郎", organization=org, role="user",
     )
-    terms = load_sample_terms()
+    terms = load_demo_terms(current_app.config.get("DEMO_TERMS_FILE"))
     price_list = load_price_list()
     load_demo_contracts(org.id, price_list)
     load_demo_application(price_list, terms)

@@ -11,9 +11,10 @@ import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from portal.extensions import babel
@@ -83,8 +84,33 @@ def clause(ref: str, lang: str | None = None) -> str:
     return f"Art. {article}{paragraphs}{item}"
 
 
-def clauses(refs, lang: str | None = None) -> Markup | str:
+def clause_anchor(ref: str) -> str | None:
+    """§14(3) → "art-14-3", §16 → "art-16": the id of that article or paragraph on the terms
+    page (portal.terms renders the version in force with these ids); None if not a clause."""
+    match = _CLAUSE.match(ref or "")
+    if not match:
+        return None
+    first = re.match(r"\((\d+)\)", match.group(2) or "")
+    return f"art-{match.group(1)}" + (f"-{first.group(1)}" if first else "")
+
+
+@pass_eval_context
+def clause_link(eval_ctx, ref: str, lang: str | None = None) -> Markup | str:
+    """The `clause` filter: in HTML pages a link to that paragraph of the terms in force
+    (/terms#art-14-3); in text mail (no autoescape) the plain citation."""
+    text = clause(ref, lang)
+    anchor = clause_anchor(ref)
+    if not eval_ctx.autoescape or anchor is None or not has_request_context():
+        return text
+    return Markup('<a class="clause-link" href="{}#{}">{}</a>').format(
+        url_for("terms.current"), anchor, text)
+
+
+@pass_eval_context
+def clauses(eval_ctx, refs, lang: str | None = None) -> Markup | str:
     sep = "、" if (lang or current_language()) == "ja" else ", "
+    if eval_ctx.autoescape:
+        return Markup(sep).join(clause_link(eval_ctx, r, lang) for r in refs)
     return sep.join(clause(r, lang) for r in refs)
 
 
@@ -93,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(jdate, "jdate")
     app.add_template_filter(jdatetime, "jdatetime")
     app.add_template_filter(yen, "yen")
-    app.add_template_filter(clause, "clause")
+    app.add_template_filter(clause_link, "clause")
+    app.add_template_filter(clause, "clause_text")
     app.add_template_filter(clauses, "clauses")
     app.jinja_env.globals["current_language"] = current_language

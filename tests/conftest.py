@@ -81,6 +81,7 @@ def _app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         BASE_URL="http://portal.test",
+        DEMO_TERMS_FILE="",  # the sample terms: tests of the provider's file set it themselves
     )
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -56,6 +56,7 @@ FOREIGN_ID_ROUTES.update({
     "sharing.create_link": ("/deliveries/{id}/links", _SH),
     "sharing.link": ("/links/{id}", _SH),
     "sharing.revoke_link": ("/links/{id}/revoke", _SH),
+    "sharing.email_link": ("/links/{id}/email", "tests/sharing/test_link_mail.py"),
     "guest.guest_file": ("/g/<token>/files/{id}", _SH),
 })
 

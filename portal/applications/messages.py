@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from portal.i18n import clause, current_language
+
+
+def address_reason(code: str) -> str:
+    """One §31(5) reason (a `rules.residency.AddressProblem` code), without the clause."""
+    return {
+        "country_not_japan": _("the country is not Japan"),
+        "prefecture_unknown": _("no prefecture of Japan is chosen"),
+        "prefecture_mismatch": _("the postal code is not one of the prefecture chosen"),
+        "postal_code_malformed": _("the postal code is not 7 digits"),
+        "postal_code_unknown": _("the postal code does not exist in Japan Post's data"),
+        "phone_invalid": _("the phone number is not a valid Japanese number"),
+        "phone_not_japanese": _("the phone number is not a Japanese number"),
+        "see_fields": _("see the errors next to the address fields"),
+    }.get(code, code)
+
 
 def error_message(exc) -> str:
     code = exc.code
     if code == "japan_only":
-        return (_("IMAGE WORKS PRus is provided only to customers in Japan (Art. 31(5)):") + " "
-                + " ".join(exc.reasons))
+        sep = "、" if current_language() == "ja" else "; "
+        reasons = sep.join(address_reason(r) for r in exc.reasons)
+        return _("IMAGE WORKS PRus is provided only to customers in Japan (%(clause)s): "
+                 "%(reasons)s.", clause=clause("§31(5)"), reasons=reasons)
     if code in ("contract", "invitation"):
         if exc.reasons:
             return _("The application cannot be approved:") + " " + " ".join(exc.reasons)

@@ -18,14 +18,14 @@ from portal.accounts.audit import record_event
 from portal.accounts.errors import AccountError
 from portal.accounts.users.invitations import create_invitation
 from portal.accounts.models import Organization, User
-from portal.applications.messages import error_message
+from portal.applications.checks import application_problems
+from portal.applications.errors import ApplicationError
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem
 from portal.clock import now_utc, today_jst
 from portal.contracts import services as contract_services
 from portal.contracts.models import Plan
 from portal.contracts.quotas import QuotaExceeded
 from portal.contracts.services import ContractError, Residency
-from portal.domain import DomainError
 from portal.extensions import db
 from portal.i18n import yen
 from portal.mail import queue_mail
@@ -37,17 +37,6 @@ from portal.terms.services import record_acceptance
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 REFERENCE_LENGTH = 6
 INQUIRY_INTERVAL = timedelta(hours=24)
-
-
-class ApplicationError(DomainError):
-    """A refused application or decision. `code` for the view, `field` the form field it
-    concerns, `clause` cited, `reasons` (Japanese) for §31(5)."""
-
-    describe = staticmethod(error_message)
-
-    def __init__(self, code: str, *, field: str = "", clause: str = "", reasons=None):
-        super().__init__(code, clause, field=field or None)
-        self.reasons = reasons or []
 
 
 def new_reference(today: date) -> str:
@@ -140,24 +129,12 @@ def submit_application(data: ApplicationInput, *, nonce: str, terms_version, cli
         return existing
     if terms_version is None:
         raise ApplicationError("terms_changed", field="accept_terms", clause="§4(1)")
-    plans = {p.id: p for p in db.session.scalars(
+    problems = application_problems(data)
+    if problems:
+        raise problems[0]
+    chosen = list(db.session.scalars(
         sa.select(Plan).where(Plan.id.in_(data.plans.values())).options(selectinload(Plan.service))
-    )}
-    chosen: list[Plan] = []
-    for code, plan_id in data.plans.items():
-        plan = plans.get(plan_id)
-        if plan is None or not plan.active or plan.service.code != code:
-            raise ApplicationError("unknown_plan", field=f"plan_{code}")
-        chosen.append(plan)
-    for plan in chosen:
-        if data.billing_period_months not in plan.allowed_billing_periods:
-            raise ApplicationError("billing_period", field="billing_period_months", clause="§5(5)")
-    for plan in chosen:
-        try:
-            contract_services.check_service_allowed(plan.service, data.residency)
-        except ContractError as exc:
-            raise ApplicationError("japan_only", field=f"plan_{plan.service.code}",
-                                   clause="§31(5)", reasons=exc.reasons) from None
+    ))
     today = today_jst()
     reference = new_reference(today)
     while db.session.scalar(sa.select(sa.func.count()).where(Application.reference == reference)):

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.applications import services
+from portal.applications.checks import application_problems
 from portal.applications.forms import (
     SERVICE_FIELDS, ApplicationForm, InquiryForm, StatusLookupForm,
 )
@@ -51,6 +52,10 @@ def _fill_address(form) -> None:
     flash(_("The address for postal code %(code)s was filled in.", code=form.postal_code.data), "info")
 
 
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
 def _input(form) -> services.ApplicationInput:
     return services.ApplicationInput(
         company_name=form.company_name.data, company_name_kana=form.company_name_kana.data,
@@ -59,7 +64,7 @@ def _input(form) -> services.ApplicationInput:
         city=form.city.data, address_line1=form.address_line1.data,
         address_line2=form.address_line2.data or "", phone=form.phone.data,
         contact_name=form.contact_name.data, contact_email=form.contact_email.data,
-        plans=form.chosen_plans(), billing_period_months=int(form.billing_period_months.data),
+        plans=form.chosen_plans(), billing_period_months=_int(form.billing_period_months.data),
         trial=form.trial.data == "trial", channel=form.channel.data,
         partner_name=form.partner_name.data or "", locale=str(get_locale() or "ja"),
     )
@@ -89,9 +94,14 @@ def apply():
     if form.lookup.data:
         _fill_address(form)
         return _render_form(form, terms)
-    if not form.validate_on_submit():
-        return _render_form(form, terms, 400)
+    valid = form.validate_on_submit()
     data = _input(form)
+    # The business checks run also when the shape checks failed: every error after one submit.
+    problems = application_problems(data, fields_with_errors={k for k, v in form.errors.items() if v})
+    for problem in problems:
+        report_error(problem, form, field="plan_image_works")
+    if not valid or problems:
+        return _render_form(form, terms, 400)
     with transaction(report=False) as done:
         application = services.submit_application(
             data, nonce=form.form_nonce.data or "", terms_version=terms, client=client_info(),

@@ -21,7 +21,7 @@ from portal.contracts.models import (
 )
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.rules import RuleError, renewal, residency
+from portal.rules import RuleError, cancellation, periods, renewal, residency
 
 TRIAL_DAYS = 30
 """A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
@@ -304,3 +304,16 @@ def save_plan(plan: Plan, **values) -> Plan:
     db.session.add(plan)
     db.session.flush()
     return plan
+
+
+def cancellation_today(contract: Contract, today: date) -> cancellation.CancellationQuote | None:
+    """What a cancellation notice given `today` would cost (SPEC 3.2): the earliest last day
+    of use (§14(3)), the month billed in full and the §14(4) lump sum if any. None for a
+    trial (it ends without notice or fee, §12(5)) or a contract that is not active (e.g. notice
+    already given). Errors: none."""
+    if contract.trial or contract.status != "active":
+        return None
+    try:
+        return cancellation.quote(contract.terms(), today)
+    except RuleError:
+        return None

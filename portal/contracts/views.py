@@ -16,7 +16,8 @@ bp = Blueprint("contracts", __name__)
 def contracts():
     today = today_jst()
     rows = [
-        (c, services.contract_schedule(c, today), services.contract_ending(c))
+        (c, services.contract_schedule(c, today), services.contract_ending(c),
+         services.cancellation_today(c, today))
         for c in services.organization_contracts(current_user.organization_id)
     ]
     return render_template("contracts/contracts.html", rows=rows, today=today)

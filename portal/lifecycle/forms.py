@@ -71,7 +71,8 @@ class CancellationForm(FlaskForm):
 
 
 class ConversionForm(FlaskForm):
-    billing_period_months = SelectField(_l("Billing period"), coerce=int, validators=[InputRequired()])
+    billing_period_months = SelectField(_l("Billing period"), coerce=int, validators=[
+        InputRequired(message=_l("Choose the billing period."))])
 
 
 class PartnerContactForm(FlaskForm):

@@ -60,7 +60,8 @@ FAMILY_CHOICES = [SelectChoice(v, label) for v, label in (
 
 
 class BrowserForm(FlaskForm):
-    family = SelectField(_l("Browser"), choices=FAMILY_CHOICES, validators=[DataRequired()])
+    family = SelectField(_l("Browser"), choices=FAMILY_CHOICES,
+                         validators=[DataRequired(message=_l("Choose a browser."))])
     name = StringField(_l("Name shown"), validators=[DataRequired(_l("Enter the name.")),
                                                      Length(max=100)])
     min_version = IntegerField(_l("Lowest version"), validators=[

@@ -19,15 +19,19 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.fields import email_field
+
 
 def _new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
 class DeliveryForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    subject = StringField(_l("Subject"), validators=[
+        DataRequired(message=_l("Enter a subject for the delivery.")),
+        Length(max=200, message=_l("Enter at most %(max)d characters."))])
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=10000)])
-    files = MultipleFileField(_l("Files"))
+    files = MultipleFileField(_l("Files"))  # required: checked with the upload (sharing.views)
     form_token = HiddenField(default=_new_token)
 
 
@@ -47,11 +51,13 @@ class RevokeForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     max_link_days = IntegerField(_l("Longest validity of a guest link (days)"),
-                                 validators=[InputRequired(), NumberRange(min=1, max=365)])
+                                 validators=[InputRequired(message=_l("Enter a number of days.")),
+                                             NumberRange(min=1, max=365)])
 
 
 class GuestPasswordForm(FlaskForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter the password you were given.")), Length(max=128)])
 
 
 class ResidenceForm(FlaskForm):
@@ -59,7 +65,7 @@ class ResidenceForm(FlaskForm):
         SelectChoice("", _l("Please choose")),
         SelectChoice("japan", _l("I live in Japan")),
         SelectChoice("abroad", _l("I live outside Japan")),
-    ], validators=[DataRequired()])
+    ], validators=[DataRequired(message=_l("Choose where you live."))])
 
 
 STATUS_LABELS = {
@@ -77,3 +83,11 @@ ACCESS_LABELS = {
     "zip": _l("Downloaded all (zip)"),
     "password_failed": _l("Wrong password"),
 }
+
+
+class LinkMailForm(FlaskForm):
+    """Mail a new guest link to the guest (the token comes from the page that showed it)."""
+    email = email_field(_l("Guest's email address"))
+    note = TextAreaField(_l("Message to the guest (optional)"), validators=[
+        Optional(), Length(max=1000, message=_l("Enter at most %(max)d characters."))])
+    token = HiddenField()

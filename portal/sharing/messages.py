@@ -26,6 +26,8 @@ def error_message(exc) -> str:
                  "the link's creation).", n=d["maximum"])
     messages = {
         "no_files": _("Choose at least one file."),
+        "link_token": _("This page is out of date; open the link's page and create a new link."),
+        "link_inactive": _("This guest link no longer works; create a new one."),
         "duplicate_submit": _("This form was already submitted."),
         "invalid_max_downloads": _("Enter a download limit of 1 or more, or leave it empty."),
         "invalid_max_days": _("Enter a number of days between 1 and 365."),

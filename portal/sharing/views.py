@@ -24,10 +24,12 @@ from portal.sharing.forms import (
     STATUS_LABELS,
     DeliveryForm,
     LinkForm,
+    LinkMailForm,
     RevokeForm,
     SettingsForm,
 )
 from portal.sharing.models import Delivery, GuestLink
+from portal.sharing.services.link_mail import mail_link_to_guest
 from portal.web import (
     admin_required,
     client_info,
@@ -106,7 +108,10 @@ def new_delivery():
     except uploads.NotReceived as refusal:
         return _not_received(refusal, limit)
     form = DeliveryForm(formdata=received.formdata)
-    if not form.validate():
+    valid = form.validate()
+    if not received.uploads:  # said together with the form's own errors, not after them
+        form.files.errors = [services.SharingError("no_files").message]
+    if not valid or not received.uploads:
         services.discard(received.uploads)
         return _new_page(form, limit, 400)
     with transaction(form, field="files") as done:
@@ -129,6 +134,7 @@ def _not_received(refusal: uploads.NotReceived, limit: int):
 
 
 def _new_page(form, limit: int, status: int = 200):
+    form.subject.flags.required = form.files.flags.required = True  # marked 必須 on the page
     return render_template("sharing/new_delivery.html", form=form, limit=limit,
                            max_files=services.MAX_FILES), status
 
@@ -173,7 +179,8 @@ def create_link(delivery_id: int):
         return _delivery_page(obj, form, 400)
     url = url_for("guest.guest_page", token=token, _external=True)
     # Shown once, in this response only (the database keeps only the token's hash).
-    return render_template("sharing/link_created.html", link=link, url=url, delivery=obj)
+    return render_template("sharing/link_created.html", link=link, url=url, delivery=obj,
+                           mail_form=LinkMailForm(token=token))
 
 
 @bp.route("/links")
@@ -232,3 +239,22 @@ def settings():
             return redirect(url_for("sharing.settings"), 303)
     status = 400 if form.errors else 200
     return render_template("sharing/settings.html", form=form), status
+
+
+@bp.route("/links/<int:link_id>/email", methods=["POST"])
+def email_link(link_id: int):
+    """"Email this link to the guest" (from the page showing a new link): the URL only; the
+    sender is told to pass the password another way (`services.link_mail`)."""
+    link = _managed(GuestLink, link_id)
+    form = LinkMailForm()
+    if form.validate_on_submit():
+        with transaction(form, field="email") as done:
+            mail_link_to_guest(link, form.token.data or "", form.email.data, by=current_user,
+                               client=client_info(), note=form.note.data or "")
+        if done:
+            flash(_("The link was mailed to %(email)s. Tell the guest the password by "
+                    "telephone or another channel, not by mail.", email=form.email.data)
+                  if link.has_password else
+                  _("The link was mailed to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("sharing.link", link_id=link.id))
+    return render_template("sharing/link_mail_failed.html", form=form, link=link), 400

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
 from portal.clock import now_utc
+from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.extensions import db
 from portal.mail import OutboxMail, queue_mail
 from portal.pagination import Page
@@ -32,15 +33,22 @@ def dashboard_counts() -> dict[str, int]:
 
 
 def organizations_page(page: int, per_page: int = 50) -> Page:
-    """Organizations with their user counts: a `Page` of (organization, user count) rows
-    (one query for the rows whatever the page size, one for the total)."""
+    """Organizations with their user counts: a `Page` of (organization, user count, trial
+    only) rows (one query for the rows whatever the page size, one for the total). "Trial
+    only" — every live contract is a free trial — is when §7(5) lets staff delete accounts
+    (the same test as `accounts.organization.trial.trial_only`)."""
+    def live(trial: bool):
+        return sa.exists().where(Contract.organization_id == Organization.id,
+                                 Contract.status.in_(LIVE_STATUSES), Contract.trial.is_(trial))
+
+    trial_only = sa.and_(live(True), sa.not_(live(False))).label("trial_only")
     user_count = (
         sa.select(sa.func.count(User.id))
         .where(User.organization_id == Organization.id)
         .correlate(Organization)
         .scalar_subquery()
     )
-    stmt = sa.select(Organization, user_count.label("user_count")).order_by(Organization.id)
+    stmt = sa.select(Organization, user_count.label("user_count"), trial_only).order_by(Organization.id)
     total = db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(page=page, per_page=per_page, total=total, items=rows)

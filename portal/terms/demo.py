@@ -1,9 +1,15 @@
-"""A short SAMPLE terms text for the demo (not the provider's real terms)."""
+"""The demo's terms: the provider's own document when its file is there (imported as
+`flask portal terms import` would, effective on the last 改訂/実施 date it lists), otherwise a
+short SAMPLE text (not the provider's terms; its article numbers do not match the citations)."""
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 from portal.extensions import db
+from portal.terms.document import parse_terms
+from portal.terms.importing import import_version
 from portal.terms.models import TermsVersion
 
 SAMPLE_BODY = """\
@@ -36,3 +42,19 @@ def load_sample_terms() -> TermsVersion:
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def load_demo_terms(path: str | None) -> TermsVersion:
+    """The provider's terms from `path` when it exists, else the sample; flushed."""
+    if not (path and Path(path).is_file()):
+        return load_sample_terms()
+    text = Path(path).read_text(encoding="utf-8-sig")
+    version, _doc = import_version(text, effective_date=_last_revision(parse_terms(text).history))
+    return version
+
+
+def _last_revision(history: list[str]) -> date:
+    """The latest 「…実施 2026年 5月21日」 date of the history lines (2024-12-02 without one)."""
+    days = [date(int(y), int(m), int(d)) for line in history
+            for y, m, d in re.findall(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日", line)]
+    return max(days, default=date(2024, 12, 2))

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 
 from portal.clock import today_jst
 from portal.terms import services
+from portal.terms.document import try_parse
 from portal.terms.publishing import side_by_side
 
 bp = Blueprint("terms", __name__)
@@ -17,7 +18,7 @@ def current():
     versions = services.all_versions()
     version = services.current_version(today_jst())
     return render_template("terms/version.html", version=version, versions=versions,
-                           current=version)
+                           current=version, doc=try_parse(version.body) if version else None)
 
 
 @bp.route("/terms/diff")
@@ -37,4 +38,4 @@ def diff():
 def version(version: str):
     found = services.get_version(version) or abort(404)
     return render_template("terms/version.html", version=found, versions=services.all_versions(),
-                           current=services.current_version(today_jst()))
+                           current=services.current_version(today_jst()), doc=try_parse(found.body))

@@ -22,7 +22,7 @@ def test_report_contains_at_once_and_mails_admins_and_staff(app, client, auth, d
     assert thief.get("/").status_code == 200
 
     auth.sign_in("admin1")
-    response = post_form(client, auth, "/misuse-reports/new", {"accounts": victim.id, "description": "不審なログイン"})
+    response = post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": victim.id, "description": "不審なログイン"})
     assert response.status_code == 302
 
     # The cookie taken before the report no longer works, even copied into a new client.
@@ -56,7 +56,7 @@ def test_user_reports_own_account_and_is_signed_out(app, client, auth, db, make,
     page = client.get("/misuse-reports/new").get_data(as_text=True)
     assert "admin1" not in page  # a user can name only their own account
     taro = db.session.scalar(sa.select(User).where(User.login_id == "taro"))
-    response = post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id})
+    response = post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id})
     assert response.status_code == 200 and "届出を受け付けました" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
     assert len(outbox(db, "misuse_report_admin")) == 1
@@ -65,7 +65,7 @@ def test_user_reports_own_account_and_is_signed_out(app, client, auth, db, make,
 def test_user_cannot_report_someone_else(client, auth, db, make, org, admin):
     make.user(org, login_id="taro")
     auth.sign_in("taro")
-    response = post_form(client, auth, "/misuse-reports/new", {"accounts": admin.id})
+    response = post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": admin.id})
     assert response.status_code == 400
     db.session.refresh(admin)
     assert not admin.locked
@@ -74,7 +74,7 @@ def test_user_cannot_report_someone_else(client, auth, db, make, org, admin):
 def test_account_of_another_organization_is_refused_and_nothing_changes(client, auth, db, make, org, admin):
     foreign = make.user(make.org("株式会社ビー"), login_id="foreign1")
     auth.sign_in("admin1")
-    response = post_form(client, auth, "/misuse-reports/new", {"accounts": foreign.id})
+    response = post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": foreign.id})
     assert response.status_code == 400
     assert "お客様の組織に属していません" in response.get_data(as_text=True)
     db.session.refresh(foreign)
@@ -86,9 +86,9 @@ def test_account_of_another_organization_is_refused_and_nothing_changes(client, 
 def test_same_account_twice_is_refused(client, auth, db, make, org, admin):
     taro = make.user(org, login_id="taro")
     auth.sign_in("admin1")
-    assert post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id}).status_code == 302
+    assert post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id}).status_code == 302
     mails = len(outbox(db))
-    again = post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id})
+    again = post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id})
     assert again.status_code == 400 and "対応中の不正利用の届出" in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(MisuseReport.id))) == 1
     assert len(outbox(db)) == mails
@@ -98,7 +98,7 @@ def test_staff_work_the_report_and_admins_see_the_notes(app, client, auth, db, m
     taro = make.user(org, login_id="taro")
     make.staff(login_id="ops")
     auth.sign_in("admin1")
-    post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id})
+    post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id})
     report = db.session.scalar(sa.select(MisuseReport))
     auth.sign_out()
 
@@ -120,13 +120,13 @@ def test_staff_work_the_report_and_admins_see_the_notes(app, client, auth, db, m
     page = client.get("/misuse-reports").get_data(as_text=True)
     assert "ログを確認しています。" in page and "解決済み" in page
     # Once resolved, the account may be reported again.
-    assert post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id}).status_code == 302
+    assert post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id}).status_code == 302
 
 
 def test_admin_unlocks_and_the_unlock_is_recorded(client, auth, db, make, org, admin):
     taro = make.user(org, login_id="taro")
     auth.sign_in("admin1")
-    post_form(client, auth, "/misuse-reports/new", {"accounts": taro.id})
+    post_form(client, auth, "/misuse-reports/new", {"confirmed": "1", "accounts": taro.id})
     post_form(client, auth, f"/users/{taro.id}", {"action": "unlock"})
     db.session.refresh(taro)
     assert not taro.locked

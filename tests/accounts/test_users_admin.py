@@ -9,7 +9,22 @@ from tests.accounts.conftest import outbox, post_form
 
 
 def _act(client, auth, user_id, action, **extra):
-    return post_form(client, auth, f"/users/{user_id}", {"action": action, **extra})
+    """The admin action as confirmed (deactivation asks first; see the test below)."""
+    return post_form(client, auth, f"/users/{user_id}", {"action": action, "confirmed": "1", **extra})
+
+
+def test_deactivation_asks_first_and_changes_nothing(client, auth, db, make, org, admin):
+    taro = make.user(org, login_id="taro", name="山田 太郎")
+    auth.sign_in("admin1")
+    response = post_form(client, auth, f"/users/{taro.id}", {"action": "deactivate"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "taro を無効にしますか？" in page
+    assert "ログインできなくなり" in page
+    db.session.refresh(taro)
+    assert taro.active
+    assert _act(client, auth, taro.id, "deactivate").status_code == 302
+    db.session.refresh(taro)
+    assert not taro.active
 
 
 def test_search_by_name_login_id_and_email(client, auth, make, org, admin):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pyotp
 from playwright.sync_api import expect
@@ -110,6 +111,12 @@ def test_two_factor_required_set_up_and_used(page, app):
     expect(page.get_by_role("heading", name="リカバリーコード")).to_be_visible()
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     screenshot(page, "accounts-recovery-codes")
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    with page.expect_download() as download:  # the codes can be kept as a file or printed
+        page.get_by_role("link", name="テキストファイルでダウンロード").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert all(code in saved for code in codes) and "taro" in saved
+    expect(page.get_by_role("button", name="印刷")).to_be_visible()
     page.get_by_role("link", name="コードを保管しました").click()
     page.get_by_role("button", name="ログアウト").click()
 
@@ -141,7 +148,9 @@ def test_misuse_report_signs_the_account_out_everywhere(page, new_page, app):
     page.get_by_label("状況").fill("身に覚えのないログインがありました。")
     assert axe_violations(page) == []
     screenshot(page, "accounts-misuse-report")
-    page.get_by_role("button", name="届け出てアカウントをロックする").click()
+    page.get_by_role("button", name="次へ：実行される内容の確認").click()
+    expect(page.get_by_role("heading", name="不正利用の届出の確認")).to_be_visible()
+    page.get_by_role("button", name="アカウントをロックして届け出る").click()
     expect(page.get_by_role("status")).to_contain_text("すべてのセッションを終了しました")
     screenshot(page, "accounts-misuse-reports")
 

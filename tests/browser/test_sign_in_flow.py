@@ -21,7 +21,7 @@ def test_demo_admin_signs_in_and_sees_the_home_page(page, app):
     admin = _demo_admin()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in"))
-    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+    expect(page.get_by_role("heading", name="ログイン", exact=True)).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "sign-in")
 

@@ -228,3 +228,18 @@ def _contracts(db, org):
     from portal.contracts.models import Contract
 
     return db.session.scalars(sa.select(Contract).where(Contract.organization_id == org.id)).all()
+
+
+def test_contracts_page_shows_what_cancelling_today_would_cost(client, auth, make):
+    """SPEC 3.2: notice given on 25 Nov 2026 ends use on 25 Dec at the earliest (§14(3));
+    December is billed in full; January–March up to the 満了日 31 Mar 2027 are the §14(4)
+    lump sum: 3 × ¥60,000. A trial shows no such quote (§12(5))."""
+    clock.set_frozen(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc))
+    org = make.org()
+    make.contract(org, "image_works", "standard", start_date=date(2026, 4, 1))
+    make.user(org, role="admin", login_id="boss")
+    auth.sign_in("boss")
+    html = client.get("/contracts").get_data(as_text=True)
+    for text in ("本日解約をお申し出の場合", "最短で2026年12月25日(金)", "2026年12月1日(火)～2026年12月31日(木)",
+                 "残り3か月分の¥180,000", "/terms#art-14-4"):
+        assert text in html, text

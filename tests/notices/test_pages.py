@@ -44,7 +44,8 @@ def test_staff_publish_a_notice_and_a_double_submit_makes_one(client, auth, make
     assert first.status_code == second.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Notice.id))) == 1
     page = client.get(first.headers["Location"]).get_data(as_text=True)
-    assert "定期メンテナンスのお知らせ" in page and "到達記録（第10条(1)）" in page
+    assert "定期メンテナンスのお知らせ" in page
+    assert re.search(r"到達記録（<a class=\"clause-link\" href=\"/terms#art-10-1\">第10条\(1\)</a>）", page)
     assert "お知らせを掲載しました。" in page and "このお知らせは既に保存されています。" in page
 
 

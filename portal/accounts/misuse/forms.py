@@ -2,7 +2,7 @@
 out, and the staff's status and note. Shape only."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.accounts.forms import choices
@@ -15,6 +15,7 @@ class MisuseReportForm(FlaskForm):
         _l("What happened"),
         validators=[Length(max=4000, message=_l("At most %(max)d characters."))],
     )
+    confirmed = HiddenField()  # "1" from the confirmation step: only then is the report sent
 
 
 class PublicMisuseReportForm(FlaskForm):

@@ -9,11 +9,12 @@ from flask_login import current_user, login_required, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.blueprint import bp
-from portal.accounts.misuse import services
+from portal.accounts.errors import AccountError
+from portal.accounts.misuse import preview, services
 from portal.accounts.misuse.forms import MisuseReportForm, PublicMisuseReportForm
 from portal.extensions import limiter
 from portal.i18n import jdatetime
-from portal.web import client_info, transaction
+from portal.web import client_info, report_error, transaction
 
 
 @bp.route("/misuse-reports")
@@ -31,20 +32,35 @@ def _report_form() -> MisuseReportForm:
     form = MisuseReportForm()
     candidates = services.reportable_users(current_user)
     form.accounts.choices = [SelectChoice(u.id, f"{u.login_id} ({u.name})") for u in candidates]
-    if request.method == "GET":
+    if request.method == "GET":  # nothing ticked for an admin, unless a user page preset one
         preset = request.args.get("user", type=int)
-        form.accounts.data = [preset] if preset in {u.id for u in candidates} else [current_user.id]
+        own = [] if current_user.is_admin else [current_user.id]
+        form.accounts.data = [preset] if preset in {u.id for u in candidates} else own
     return form
+
+
+def _confirm(form: MisuseReportForm):
+    """Step 1: say who is locked and signed out and who can unlock them, before anything happens."""
+    try:
+        found = preview.preview_report(current_user, form.accounts.data or [])
+    except AccountError as exc:
+        report_error(exc, form, field="accounts")
+        return render_template("accounts/misuse_report_new.html", form=form), 400
+    form.confirmed.data = "1"
+    return render_template("accounts/misuse_report_confirm.html", form=form, preview=found)
 
 
 @bp.route("/misuse-reports/new", methods=["GET", "POST"])
 @login_required
 def misuse_report_new():
     """Report misuse of account information (§7(4)): own account, or (admins) any account of
-    the organization. Submitting locks the accounts and ends their sessions at once."""
+    the organization. A confirmation step says what will happen; confirming locks the
+    accounts and ends their sessions at once."""
     if current_user.is_staff:
         abort(404)
     form = _report_form()
+    if form.validate_on_submit() and form.confirmed.data != "1":
+        return _confirm(form)
     if form.validate_on_submit():
         with transaction(form, field="accounts") as done:
             report = services.submit_report(current_user, form.accounts.data or [],

@@ -252,20 +252,44 @@ def accept_invitation(
     if status != "pending":
         raise AccountError({"expired": "invitation_expired", "accepted": "invitation_used"}.get(
             status, "invitation_cancelled"))
+    problems = acceptance_problems(invitation, login_id=login_id, name=name, password=password,
+                                   terms_accepted=terms_accepted,
+                                   residence_declared=residence_declared)
+    if problems:
+        raise problems[0]
     login_id = (invitation.login_id or (login_id or "").strip())
-    if not login_id:
-        raise AccountError("login_id_required", field="login_id")
-    if not terms_accepted:
-        raise AccountError("terms_not_accepted", "§2(1)", field="accept_terms")
-    if has_prus_contract(invitation.organization_id) and not residence_declared:
-        raise AccountError("residence_required", RESIDENCE_CLAUSE, field="residence")
-    check_new_password(password, (login_id, name, invitation.email))
-    if invitation.login_id is None:
-        _check_login_id_free(login_id, except_email=invitation.email, organization_id=invitation.organization_id)
     try:
         return _join(invitation, login_id, name, password, residence_declared, client)
     except IntegrityError:  # a double submit, or the login ID taken a moment ago
         raise AccountError("login_id_taken", field="login_id") from None
+
+
+def acceptance_problems(invitation: Invitation, *, login_id: str | None, name: str,
+                        password: str, terms_accepted: bool,
+                        residence_declared: bool) -> list[AccountError]:
+    """Every refusal of an invitation's acceptance at once, each with its field, in the form's
+    order ([] when it can be accepted): login_id_required / login_id_taken, the password
+    policy's codes, terms_not_accepted (§2(1)), residence_required (§31(5)). The invitation
+    page shows them all after one submit; `accept_invitation` refuses with the first."""
+    problems: list[AccountError] = []
+    login_id = (invitation.login_id or (login_id or "").strip())
+    if not login_id:
+        problems.append(AccountError("login_id_required", field="login_id"))
+    elif invitation.login_id is None:
+        try:
+            _check_login_id_free(login_id, except_email=invitation.email,
+                                 organization_id=invitation.organization_id)
+        except AccountError as exc:
+            problems.append(exc)
+    try:
+        check_new_password(password or "", (login_id, name, invitation.email))
+    except AccountError as exc:
+        problems.append(exc)
+    if not terms_accepted:
+        problems.append(AccountError("terms_not_accepted", "§2(1)", field="accept_terms"))
+    if has_prus_contract(invitation.organization_id) and not residence_declared:
+        problems.append(AccountError("residence_required", RESIDENCE_CLAUSE, field="residence"))
+    return problems
 
 
 def _join(invitation: Invitation, login_id: str, name: str, password: str,

@@ -18,7 +18,7 @@ from portal.accounts.users import invitations, services
 from portal.accounts.users.forms import AcceptInvitationForm, InviteForm, RoleForm
 from portal.clock import now_utc
 from portal.extensions import limiter
-from portal.web import admin_required, client_info, get_for_org_or_404, transaction
+from portal.web import admin_required, client_info, get_for_org_or_404, report_error, transaction
 
 ACTION_DONE = {
     "role": _l("The role was changed."),
@@ -92,21 +92,27 @@ def user_detail(user_id: int):
     reactivate, force a password reset, unlock) named by the form's `action`."""
     user = get_for_org_or_404(User, user_id, current_user.organization_id)
     role_form = RoleForm(role=user.role)
-    action_form = ActionForm()
     if request.method == "GET":
-        return render_template("accounts/user_detail.html", user=user, role_form=role_form,
-                               action_form=action_form, open_report=misuse.open_report_of(user))
+        return _detail_page(user, role_form)
     action = request.form.get("action", "")
-    if not (role_form if action == "role" else action_form).validate_on_submit():
+    if not (role_form if action == "role" else ActionForm()).validate_on_submit():
         abort(400)
     if action not in services.ADMIN_ACTIONS:
         abort(400)
+    if action == "deactivate" and request.form.get("confirmed") != "1":
+        return _detail_page(user, role_form, confirm_deactivate=True)  # says what happens first
     with transaction() as done:
         services.apply_admin_action(user, action, role=role_form.role.data, by=current_user,
                                     client=client_info())
     if done:
         flash(str(ACTION_DONE[action]), "success")
     return redirect(url_for("accounts.user_detail", user_id=user.id))
+
+
+def _detail_page(user: User, role_form: RoleForm, *, confirm_deactivate: bool = False):
+    return render_template("accounts/user_detail.html", user=user, role_form=role_form,
+                           action_form=ActionForm(), open_report=misuse.open_report_of(user),
+                           confirm_deactivate=confirm_deactivate)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -121,18 +127,36 @@ def accept_invitation(token: str):
             404 if invitation is None else 410)
     prus = invitations.has_prus_contract(invitation.organization_id)
     form = AcceptInvitationForm(name=invitation.name)
+    form.login_id.flags.required = invitation.login_id is None
     refusal = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _show_problems(invitation, form, prus):
         done = _create_account(invitation, form, prus)
         if done:
             flash(_("Welcome! Your account has been created."), "success")
             return redirect(url_for("main.home"))
-        refusal = done.error if done.error.code == "residence_required" else None
+    elif request.method == "POST":
+        _show_problems(invitation, form, prus)
+    if form.residence.errors:
+        refusal = invitations.RESIDENCE_CLAUSE
     form.password.data = form.password_confirm.data = ""
     return render_template(
         "accounts/accept_invitation.html", form=form, invitation=invitation, prus=prus,
         refusal=refusal, terms_version=invitations.current_terms_version(),
     ), 400 if request.method == "POST" else 200
+
+
+def _show_problems(invitation: Invitation, form: AcceptInvitationForm, prus: bool) -> bool:
+    """Put every refusal of the acceptance next to its field (one submit shows them all),
+    except where the form's own check already said something. True when there was one."""
+    shown = {name for name, errors in form.errors.items() if errors}
+    problems = invitations.acceptance_problems(
+        invitation, login_id=form.login_id.data, name=form.name.data or "",
+        password=form.password.data or "", terms_accepted=bool(form.accept_terms.data),
+        residence_declared=prus and bool(form.residence.data))
+    for problem in problems:
+        if problem.field not in shown:
+            report_error(problem, form, field="password")
+    return bool(problems or shown)
 
 
 def _create_account(invitation: Invitation, form: AcceptInvitationForm, prus: bool):
