@@ -126,6 +126,27 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class TrustedDevice(db.Model):
+    """A browser that signed in to an account successfully (OWASP's device cookie): it carries
+    the random token whose SHA-256 is kept here, and is judged on its own sign-in failures,
+    never throttled by anyone else's (portal.accounts.signin.trusted_devices)."""
+
+    __tablename__ = "trusted_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    last_used_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Wrong passwords from this browser since its last successful sign-in.
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures"),)
+
+    def __repr__(self) -> str:
+        return f"<TrustedDevice id={self.id} user_id={self.user_id} failures={self.failures}>"
+
+
 class AuditEvent(db.Model):
     """A security-relevant event: sign-in success and failure, sign-out, and later more."""
 
@@ -280,6 +301,8 @@ class MisuseReport(db.Model):
     claimed_organization: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     resolved_at: Mapped[datetime | None]
+    # A public report: when staff got it in a digest mail (NULL: not yet mailed).
+    staff_notified_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship()
     reported_by: Mapped[User | None] = relationship()

@@ -47,6 +47,7 @@ def issue_reset(user: User, *, reason: str = "requested") -> str:
         "password_reset", user.email, "password_reset", locale=user.locale or "ja",
         organization_id=user.organization_id, user=user, reason=reason,
         link=external_url("accounts.password_reset", token=token), expires_at=now + RESET_LIFETIME,
+        secret_fields=("link",),
     )
     db.session.flush()
     return token
