@@ -8,19 +8,23 @@ which; PRus organization → residence in Japan confirmed first (§31(5)); passw
 to the link's password hash, so changing nothing on the server a guest can forge nothing.
 
 Every guest response: `Referrer-Policy: no-referrer` (the token never leaks to other sites),
-`X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`.
+`X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`. Each guest browser
+gets a random id in its session cookie (`BROWSER_KEY`): a Range request may resume only that
+browser's own interrupted download (`services.resumes`).
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.sharing import services
-from portal.sharing.downloads import send_stored_file, zip_response
+from portal.sharing.downloads import measured, send_stored_file, zip_response
 from portal.sharing.forms import GuestPasswordForm, ResidenceForm
 from portal.sharing.models import GuestLink
 from portal.web import client_info, transaction
@@ -29,6 +33,7 @@ guest_bp = Blueprint("guest", __name__)
 
 UNLOCKED_KEY = "guest_unlocked"
 RESIDENCE_KEY = "guest_residence"
+BROWSER_KEY = "guest_browser"
 KEEP = 20  # links remembered per browser
 
 
@@ -135,17 +140,31 @@ def guest_password(token: str):
     return redirect(url_for("guest.guest_page", token=token), 303)
 
 
-def _is_continuation() -> bool:
+def _browser() -> str:
+    """The hashed id of this guest browser (a random id kept in its session cookie)."""
+    if not session.get(BROWSER_KEY):
+        session[BROWSER_KEY] = secrets.token_urlsafe(16)
+    return services.browser_hash(session[BROWSER_KEY])
+
+
+def _continuation(size: int | None = None) -> int | None:
+    """For a single-range request that does not start at byte 0: the bytes it asks for
+    (of a file of `size`); else None."""
     ranges = request.range
-    return bool(ranges and ranges.ranges and (ranges.ranges[0][0] or 0) > 0)
+    if not ranges or len(ranges.ranges) != 1 or (ranges.ranges[0][0] or 0) <= 0:
+        return None
+    if size is None:
+        return 1
+    bounds = ranges.range_for_length(size)
+    return bounds[1] - bounds[0] if bounds else None
 
 
-@guest_bp.route("/g/<token>/files/<int:file_id>")
+@guest_bp.route("/g/<token>/files/<int:file_id>", methods=["GET"])
 def guest_file(token: str, file_id: int):
-    """One file. Counts as one download, except a Range request that resumes (does not start
-    at byte 0) a download the same address started within 24 hours, and HEAD requests."""
+    """One file. Counts as one download, except a Range request that resumes this browser's
+    interrupted download (`services.resumes`), and HEAD requests (headers only, never bytes)."""
     client, now = client_info(), now_utc()
-    wanted = services.FileRequest(file_id, client.ip_address, _is_continuation(),
+    wanted = services.FileRequest(file_id, _browser(), _continuation() is not None,
                                   head=request.method == "HEAD")
     link, step = _step(token, now, wanted)
     if step.action == services.NO_SUCH_FILE:
@@ -154,10 +173,12 @@ def guest_file(token: str, file_id: int):
         return send_stored_file(step.file)
     if step.action not in (services.OPEN, services.RESUME):
         return _not_open(link, step, token)
-    refused = _claim(link, client, now, step.file, resume=step.action == services.RESUME)
-    if refused is not None:
-        return refused
-    return _commit_then(send_stored_file(step.file))
+    grant = _claim(link, client, now, step.file, resume_length=_continuation(step.file.size))
+    if not isinstance(grant, services.Grant):
+        return grant  # the 410 page
+    accel = bool(current_app.config.get("X_ACCEL_REDIRECT_PREFIX"))
+    return _commit_then(measured(send_stored_file(step.file),
+                                 services.on_close(grant, measured=not accel)))
 
 
 @guest_bp.route("/g/<token>/all.zip")
@@ -167,17 +188,20 @@ def guest_zip(token: str):
     link, step = _step(token, now)
     if step.action != services.OPEN:
         return _not_open(link, step, token)
-    refused = _claim(link, client, now)
-    if refused is not None:
-        return refused
+    grant = _claim(link, client, now)
+    if not isinstance(grant, services.Grant):
+        return grant
     name = services.sanitize_filename(link.delivery.subject) + ".zip"
     return _commit_then(zip_response(list(link.delivery.files), name))
 
 
-def _claim(link: GuestLink, client, now: datetime, file=None, *, resume: bool = False):
-    """None once the download is counted and logged; else (none left) the 410 page."""
-    if services.take_download(link, client, now, file, resume=resume):
-        return None
+def _claim(link: GuestLink, client, now: datetime, file=None, *, resume_length=None):
+    """The grant once the download is counted (or resumed) and logged; else (none left) the
+    410 page."""
+    grant = services.take_download(link, client, now, file, browser=_browser(),
+                                   resume_length=resume_length)
+    if grant is not None:
+        return grant
     # The refused claim wrote nothing; a new transaction lets the refresh read the winner's commit.
     db.session.rollback()
     db.session.refresh(link)
