@@ -20,6 +20,7 @@ from datetime import datetime
 import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.clock import now_utc
 from portal.extensions import db
@@ -35,6 +36,7 @@ UNLOCKED_KEY = "guest_unlocked"
 RESIDENCE_KEY = "guest_residence"
 BROWSER_KEY = "guest_browser"
 KEEP = 20  # links remembered per browser
+KNOWN_MAX_AGE = 365 * 24 * 3600  # the longest link lifetime
 
 
 @guest_bp.after_request
@@ -56,6 +58,35 @@ def _remember(key: str, link: GuestLink) -> None:
 
 def _passed(key: str, link: GuestLink) -> bool:
     return _fingerprint(link) in session.get(key, [])
+
+
+def _known_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="guest-known")
+
+
+def _known_links() -> list[str]:
+    """Links this browser entered the right password of (a signed, long-lived cookie)."""
+    raw = request.cookies.get(current_app.config["GUEST_KNOWN_COOKIE_NAME"], "")
+    try:
+        value = _known_serializer().loads(raw) if raw else []
+    except BadSignature:
+        return []
+    return [v for v in value if isinstance(v, str)][-KEEP:] if isinstance(value, list) else []
+
+
+def _link_mark(link: GuestLink) -> str:
+    return hashlib.sha256(f"known:{link.id}:{link.token_hash}".encode()).hexdigest()[:24]
+
+
+def _remember_known(response, link: GuestLink):
+    """Remember that this browser knows the link's password: it never spends the link's
+    shared guess budget again (services.guest_passwords)."""
+    marks = [m for m in _known_links() if m != _link_mark(link)] + [_link_mark(link)]
+    cfg = current_app.config
+    response.set_cookie(cfg["GUEST_KNOWN_COOKIE_NAME"], _known_serializer().dumps(marks[-KEEP:]),
+                        max_age=KNOWN_MAX_AGE, path="/", httponly=True,
+                        secure=bool(cfg.get("HTTPS")), samesite="Lax")
+    return response
 
 
 def _step(token: str, now: datetime, file: services.FileRequest | None = None):
@@ -129,15 +160,17 @@ def guest_password(token: str):
     if not form.validate():
         return _password_page(form, token, link, 400)
     try:
-        services.unlock(link, form.password.data, client_info(), now)
+        services.unlock(link, form.password.data, client_info(), now,
+                        known=_link_mark(link) in _known_links())
     except services.SharingError as exc:
-        # A wrong password stays logged although refused: the throttle counts it.
+        # A wrong password stays logged although refused: the throttles count it.
         db.session.commit()
         form.password.errors = [exc.message]
         wait = exc.details.get("wait", 0)
         return _password_page(form, token, link, 429 if wait else 400, wait)
+    db.session.commit()  # the refunded guess of the right password
     _remember(UNLOCKED_KEY, link)
-    return redirect(url_for("guest.guest_page", token=token), 303)
+    return _remember_known(redirect(url_for("guest.guest_page", token=token), 303), link)
 
 
 def _browser() -> str:

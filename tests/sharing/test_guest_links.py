@@ -306,7 +306,7 @@ def test_wrong_passwords_are_throttled_per_address_but_never_lock_the_link(app, 
     (0, 0), (1, 0), (2, 0), (3, 2), (4, 4), (5, 8), (8, 64), (20, 300),
 ])
 def test_the_per_address_delay_grows_and_is_capped(app, delivery, sharing, failures, expected):
-    _token, link = _link(sharing, delivery, password="pw-1234")
+    _token, link = _link(sharing, delivery, password="pw-12345678")
     now = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
     for _ in range(failures):
         db.session.add(GuestAccess(link_id=link.id, kind="password_failed", occurred_at=now,

@@ -62,12 +62,17 @@ from portal.sharing.services.guest_access import (
 from portal.sharing.services.guest_passwords import (
     ATTACK_DELAY,
     ATTACK_FAILURES,
+    BUDGET_WINDOW,
     FAILURE_WINDOW,
     FREE_FAILURES,
+    LINK_BUDGET,
     MAX_DELAY,
+    MIN_PASSWORD,
     check_password,
     link_failures,
     password_wait,
+    reserve_guess,
+    suggest_password,
     unlock,
 )
 from portal.sharing.services.links import (
@@ -90,7 +95,7 @@ from portal.sharing.services.usage import active_links, storage_bytes_used
 
 __all__ = [
     "ASK_PASSWORD", "ASK_RESIDENCE", "ATTACK_DELAY", "ATTACK_FAILURES", "DEFAULT_MAX_LINK_DAYS",
-    "FAILURE_WINDOW", "FREE_FAILURES", "GONE", "HEAD_ONLY", "LINK_STATUSES", "MAX_DELAY",
+    "BUDGET_WINDOW", "FAILURE_WINDOW", "LINK_BUDGET", "MIN_PASSWORD", "FREE_FAILURES", "GONE", "HEAD_ONLY", "LINK_STATUSES", "MAX_DELAY",
     "MAX_FILES", "NO_SUCH_FILE", "OPEN", "RESUME", "RESUME_WINDOW", "TOKEN_BYTES", "TOKEN_RE",
     "UPLOAD_OVERHEAD", "FileRequest", "Grant", "SharingError", "Step", "Upload", "access_log",
     "active_links", "archive_available", "archive_entries", "archive_name", "can_manage",
@@ -100,6 +105,6 @@ __all__ = [
     "links_page", "max_link_days", "on_close", "browser_hash", "next_step", "notify_download",
     "organization_name", "organization_status", "password_wait", "record_access",
     "revoke_link", "sanitize_filename", "set_max_link_days", "status_filter",
-    "storage_bytes_used", "stored_file", "suspend_links_created_by", "take_download",
+    "storage_bytes_used", "suggest_password", "reserve_guess", "stored_file", "suspend_links_created_by", "take_download",
     "token_hash", "unlock",
 ]
