@@ -25,6 +25,7 @@ from flask import Flask
 
 from portal.accounts import directory
 from portal.accounts.blueprint import bp
+from portal.accounts.misuse import digest
 from portal.accounts.misuse import staff_views as misuse_staff_views  # noqa: F401 (routes)
 from portal.accounts.misuse import views as misuse_views  # noqa: F401 (routes)
 from portal.accounts.organization import staff_views as organization_staff_views  # noqa: F401 (routes)
@@ -36,6 +37,7 @@ from portal.accounts.two_factor import views as two_factor_views  # noqa: F401 (
 from portal.accounts.users import views as users_views  # noqa: F401 (routes)
 from portal.contracts.quotas import register_usage_counter
 from portal.contracts.services import register_residency_source
+from portal.daily import register_task
 
 
 def register(app: Flask) -> None:
@@ -46,3 +48,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     register_usage_counter(app, "users", directory.count_users)
     register_residency_source(app, directory.organization_residency)
+    register_task(app, "misuse_report_digest", digest.send_digest)  # catches up a waiting digest
