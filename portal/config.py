@@ -80,19 +80,9 @@ class BaseConfig:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    # Served over HTTPS? Only then are cookies marked Secure (browsers and test clients do
-    # not send Secure cookies over http://127.0.0.1).
-    HTTPS = _bool("PORTAL_HTTPS")
-    # Over HTTPS the `__Host-` prefix: the browser accepts the cookie only with Secure, for
-    # the whole host, without Domain, so a sibling subdomain cannot plant or shadow it.
-    SESSION_COOKIE_NAME = "__Host-portal_session" if HTTPS else "portal_session"
-    DEVICE_COOKIE_NAME = "__Host-portal_device" if HTTPS else "portal_device"
-    GUEST_KNOWN_COOKIE_NAME = "__Host-portal_guest" if HTTPS else "portal_guest"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = HTTPS
-    REMEMBER_COOKIE_SECURE = HTTPS
-    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+    SESSION_COOKIE_PATH = "/"
 
     # Server-side sessions (portal.accounts.signin.sessions).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120))
@@ -146,6 +136,17 @@ class BaseConfig:
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
         self.MAIL_SEAL_KEYS = _keys(os.environ.get("PORTAL_MAIL_KEY", ""))
+        # Served over HTTPS? Only then are cookies marked Secure (browsers and test clients
+        # do not send Secure cookies over http://127.0.0.1), and named with the `__Host-`
+        # prefix: the browser then accepts them only with Secure, Path=/ and no Domain, so a
+        # sibling subdomain can neither plant nor shadow them.
+        https = self.HTTPS = _bool("PORTAL_HTTPS")
+        prefix = "__Host-" if https else ""
+        self.SESSION_COOKIE_NAME = prefix + "portal_session"
+        self.DEVICE_COOKIE_NAME = prefix + "portal_device"
+        self.GUEST_KNOWN_COOKIE_NAME = prefix + "portal_guest"
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = https
+        self.PREFERRED_URL_SCHEME = "https" if https else "http"
 
     def finalize(self) -> None:
         if not self.SECRET_KEY:
