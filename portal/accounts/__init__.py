@@ -48,4 +48,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     register_usage_counter(app, "users", directory.count_users)
     register_residency_source(app, directory.organization_residency)
-    register_task(app, "misuse_report_digest", digest.send_digest)  # catches up a waiting digest
+    register_task(app, "misuse_report_digest", digest.daily_digest)  # catches up a waiting digest

@@ -41,9 +41,15 @@ def check_organization_limit(organization_name: str) -> None:
         raise AccountError("too_many_public_reports", "§7(4)", field="organization_name")
 
 
-def send_digest(day: date | None = None) -> dict[str, int]:
+def daily_digest(day: date) -> str:
+    """The daily task: send a digest still waiting; returns its summary line."""
+    counts = send_digest()
+    return f"{counts['reports']} public misuse reports in {counts['mails']} digest mails"
+
+
+def send_digest() -> dict[str, int]:
     """Mail every staff member one digest of the public reports not yet mailed, unless a
-    digest went out less than DIGEST_INTERVAL ago. Returns the counts (a daily task too)."""
+    digest went out less than DIGEST_INTERVAL ago. Returns the counts."""
     now = now_utc()
     last = db.session.scalar(sa.select(sa.func.max(MisuseReport.staff_notified_at)))
     if last is not None and last.tzinfo is None:
