@@ -15,11 +15,19 @@ browser's own interrupted download (`services.resumes`).
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 
-import secrets
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.clock import now_utc

@@ -118,9 +118,8 @@ def test_a_rejected_or_abandoned_mail_drops_its_secret(app, db, org, admin, smtp
 
 
 def test_the_sealed_body_needs_the_configured_key(app, db, org, admin):
-    from cryptography.fernet import Fernet
-
     import pytest
+    from cryptography.fernet import Fernet
 
     from portal.sealing import SealError
 

@@ -4,7 +4,7 @@ Replays the attack: wrong passwords for the owner's login ID from many addresses
 owner signs in from the browser that signed in before — at once, without 429 or pause."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,7 +13,7 @@ from portal.accounts.models import AuditEvent, TrustedDevice
 from tests.conftest import AuthActions
 from tests.security.conftest import from_address
 
-NOW = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
 def _tick(seconds: int = 1) -> None:

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.security import trust_proxies
 from portal.sharing.models import Delivery
-from tests.conftest import AuthActions, free_port
+from tests.conftest import free_port
 from tests.helpers import csrf_token
 from tests.security.conftest import from_address
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from portal.accounts import hooks
 from portal.accounts.audit import record_event
 from portal.accounts.directory import organization_admins, staff_members
-from portal.accounts.misuse import digest
 from portal.accounts.errors import AccountError
+from portal.accounts.misuse import digest
 from portal.accounts.models import (
     MISUSE_STATUSES,
     MisuseReport,
