@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import now_utc
 from portal.extensions import db
-from portal.sealing import seal, unseal
+from portal.sealing import SealError, seal, unseal
 
 STATUSES = ("pending", "sent", "failed", "rejected")
 
@@ -195,6 +195,13 @@ def deliver_pending(limit: int = 500) -> dict[str, int]:
         for mail in due:
             try:
                 conn.send_message(build_message(mail, cfg["MAIL_FROM"]))
+            except SealError as exc:
+                # No configured key opens it (rotated away too early): it can never be sent.
+                mail.attempts += 1
+                mail.status = "failed"
+                mail.drop_secret()
+                mail.last_error = str(exc)[:500]
+                counts["failed"] += 1
             except smtplib.SMTPRecipientsRefused as exc:
                 mail.attempts += 1
                 mail.status = "rejected"

@@ -152,3 +152,22 @@ def test_outside_development_the_portal_refuses_to_start_without_a_mail_key(monk
         load_config("production").finalize()
 
 
+
+
+def test_a_mail_no_key_opens_fails_alone_and_the_others_still_go(app, db, org, admin, smtp):
+    from cryptography.fernet import Fernet
+
+    invitations.create_invitation(org, email="first@example.co.jp", role="user", invited_by=admin)
+    db.session.commit()
+    keys = app.config["MAIL_SEAL_KEYS"]
+    app.config["MAIL_SEAL_KEYS"] = [Fernet.generate_key().decode()]  # the old key dropped too early
+    try:
+        invitations.create_invitation(org, email="second@example.co.jp", role="user", invited_by=admin)
+        db.session.commit()
+        counts = deliver_pending()
+    finally:
+        app.config["MAIL_SEAL_KEYS"] = keys
+    assert counts["failed"] == 1 and counts["sent"] == 1
+    assert [rcpts for rcpts, _ in smtp.messages] == [["second@example.co.jp"]]
+    failed = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.status == "failed")).one()
+    assert failed.to_address == "first@example.co.jp" and failed.sealed_body is None
