@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.accounts.errors import AccountError
+from portal.accounts.misuse.digest import send_digest as send_misuse_digest
 from portal.accounts.users.services import create_user
 from portal.clock import today_jst
 from portal.daily import pending_days, run_daily
@@ -90,6 +91,9 @@ def mail_command() -> None:
     if not current_app.config.get("MAIL_URL"):
         click.echo("MAIL_URL is not set: mail stays in the outbox (see the staff console).")
         return
+    # A public misuse report that waited for the staff digest goes out with this run.
+    send_misuse_digest()
+    db.session.commit()
     counts = deliver_pending()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 

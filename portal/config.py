@@ -2,7 +2,10 @@
 
 `PORTAL_ENV` picks the class: `production` (the default, so a forgotten setting fails safe),
 `development` (what `make run` uses) or `testing`. Outside development a missing
-`SECRET_KEY` stops start-up; in development one is generated once into `instance/`.
+`SECRET_KEY` stops start-up; in development one is generated once into `instance/`. The
+same holds for `PORTAL_MAIL_KEY`, the Fernet key(s) that seal secret-bearing mail at rest
+(`portal.sealing`): a separate key, not derived from SECRET_KEY, so rotating one never
+breaks the other (docs/security.md).
 """
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE_PATH", ROOT / "instance"))
@@ -32,6 +37,34 @@ def _int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def _instance_secret(name: str, make) -> str:
+    """A secret generated once into instance/<name> (development only)."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / name
+    if not path.exists():
+        path.write_text(make(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _check_mail_keys(keys: list[str]) -> None:
+    if not keys:
+        raise ConfigError(
+            "PORTAL_MAIL_KEY is not set. Set it to a Fernet key (python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'); "
+            "outside development the portal refuses to start without one."
+        )
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError("PORTAL_MAIL_KEY holds a value that is not a Fernet key") from None
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL") or default
     # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3 explicitly.
@@ -47,20 +80,21 @@ class BaseConfig:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    # Served over HTTPS? Only then are cookies marked Secure (browsers and test clients do
-    # not send Secure cookies over http://127.0.0.1).
-    HTTPS = _bool("PORTAL_HTTPS")
-    SESSION_COOKIE_NAME = "portal_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = HTTPS
-    REMEMBER_COOKIE_SECURE = HTTPS
-    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+    SESSION_COOKIE_PATH = "/"
 
     # Server-side sessions (portal.accounts.signin.sessions).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120))
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_int("PORTAL_SESSION_MAX_HOURS", 24))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_LIFETIME
+    # Staff sessions reach every organization's metadata: a shorter idle timeout.
+    STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=_int("PORTAL_STAFF_SESSION_IDLE_MINUTES", 30))
+
+    # Behind a reverse proxy: how many proxies in front of the portal set X-Forwarded-For /
+    # -Proto / -Host (Werkzeug's ProxyFix). Default 0: none is trusted and the client address
+    # is the socket's; set it only when every request passes through that many proxies.
+    TRUSTED_PROXIES = _int("PORTAL_TRUSTED_PROXIES", 0)
 
     # CSRF tokens live as long as an idle session (Flask-WTF's default of 1 hour would
     # expire forms a user left open while the session is still valid).
@@ -71,7 +105,6 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_ADDRESS", "30/10 minutes")
-    SIGNIN_LIMIT_PER_LOGIN_ID = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_LOGIN_ID", "10/10 minutes")
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
@@ -123,6 +156,18 @@ class BaseConfig:
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        self.MAIL_SEAL_KEYS = _keys(os.environ.get("PORTAL_MAIL_KEY", ""))
+        # Served over HTTPS? Only then are cookies marked Secure (browsers and test clients
+        # do not send Secure cookies over http://127.0.0.1), and named with the `__Host-`
+        # prefix: the browser then accepts them only with Secure, Path=/ and no Domain, so a
+        # sibling subdomain can neither plant nor shadow them.
+        https = self.HTTPS = _bool("PORTAL_HTTPS")
+        prefix = "__Host-" if https else ""
+        self.SESSION_COOKIE_NAME = prefix + "portal_session"
+        self.DEVICE_COOKIE_NAME = prefix + "portal_device"
+        self.GUEST_KNOWN_COOKIE_NAME = prefix + "portal_guest"
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = https
+        self.PREFERRED_URL_SCHEME = "https" if https else "http"
 
     def finalize(self) -> None:
         if not self.SECRET_KEY:
@@ -130,6 +175,7 @@ class BaseConfig:
                 "SECRET_KEY is not set. Set it in the environment (outside development the "
                 "portal refuses to start without one)."
             )
+        _check_mail_keys(self.MAIL_SEAL_KEYS)
 
 
 class DevelopmentConfig(BaseConfig):
@@ -138,11 +184,11 @@ class DevelopmentConfig(BaseConfig):
     def finalize(self) -> None:
         INSTANCE.mkdir(parents=True, exist_ok=True)
         if not self.SECRET_KEY:
-            key_file = INSTANCE / "secret_key"
-            if not key_file.exists():
-                key_file.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-                key_file.chmod(0o600)
-            self.SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+            self.SECRET_KEY = _instance_secret("secret_key", lambda: secrets.token_urlsafe(48))
+        if not self.MAIL_SEAL_KEYS:
+            self.MAIL_SEAL_KEYS = [_instance_secret(
+                "mail_key", lambda: Fernet.generate_key().decode("ascii"))]
+        _check_mail_keys(self.MAIL_SEAL_KEYS)
 
 
 class ProductionConfig(BaseConfig):
@@ -159,6 +205,7 @@ class TestingConfig(BaseConfig):
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "testing-secret-key-not-for-production"
+        self.MAIL_SEAL_KEYS = ["dGVzdGluZy1tYWlsLWtleS1ub3QtZm9yLXByb2R1Y3Q="]
         self.SQLALCHEMY_DATABASE_URI = "sqlite://"
         self.MAIL_URL = ""
         # Tests never write uploads into the repository (tests may override it per test).

@@ -68,6 +68,7 @@ def register_areas(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     security.init_app(app)
+    security.trust_proxies(app)  # PORTAL_TRUSTED_PROXIES (default none): see portal/security.py
 
 
 def register_errorhandlers(app: Flask) -> None:

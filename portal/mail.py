@@ -6,6 +6,13 @@ nothing is sent until the transaction commits, so a rolled-back change sends not
 mail server that is down loses nothing: delivery is retried with a growing back-off until
 `MAIL_MAX_ATTEMPTS`. A recipient the server rejects outright is marked `rejected` (no retry).
 Without `MAIL_URL` mail stays in the outbox and staff can read it in the console.
+
+Secret-bearing mail (`secret_fields`: an invitation, reset or confirmation link) is kept
+twice: `body` is rendered with every secret replaced by a placeholder (what staff see), and
+`sealed_body` is the real text sealed with `portal.sealing` (a key from configuration). Only
+delivery unseals it, every retry included; once the mail is sent, rejected or given up, the
+sealed text is dropped, so the database holds no working link after delivery
+(docs/security.md, "Secret links in the outbox").
 """
 from __future__ import annotations
 
@@ -19,10 +26,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.clock import now_utc
 from portal.extensions import db
+from portal.sealing import SealError, seal, unseal
 
 STATUSES = ("pending", "sent", "failed", "rejected")
 
@@ -38,7 +47,10 @@ class OutboxMail(db.Model):
     )
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)  # with the secrets of a secret mail redacted
+    # Secret-bearing mail: the real body, sealed; NULL once delivered, rejected or given up.
+    secret: Mapped[bool] = mapped_column(default=False)
+    sealed_body: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -48,7 +60,17 @@ class OutboxMail(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'rejected')", name="status"),
         sa.Index("ix_outbox_mails_due", "status", "next_attempt_at"),
+        # A sealed body exists only on a secret mail that is still waiting for delivery.
+        sa.CheckConstraint("sealed_body IS NULL OR (secret AND status = 'pending')",
+                           name="sealed_only_pending"),
     )
+
+    def delivery_body(self) -> str:
+        """The text the recipient gets: the unsealed body of a secret mail, else `body`."""
+        return unseal(self.sealed_body) if self.sealed_body else self.body
+
+    def drop_secret(self) -> None:
+        self.sealed_body = None
 
     def __repr__(self) -> str:
         return f"<OutboxMail id={self.id} kind={self.kind!r} status={self.status!r}>"
@@ -61,25 +83,39 @@ def queue_mail(
     *,
     locale: str | None = None,
     organization_id: int | None = None,
+    secret_fields: tuple[str, ...] = (),
     **context,
 ) -> OutboxMail:
     """Render `email/<template>.txt` in `locale` (default Japanese) and add it to the outbox.
 
     The template's first line is the subject; the rest is the body. The caller's transaction
-    decides whether the mail exists at all.
+    decides whether the mail exists at all. `secret_fields` names the context values that
+    are secrets (a link with a token): the stored `body` shows a placeholder instead, and the
+    real body is kept only sealed until delivery.
     """
     with force_locale(locale or "ja"):
-        text = render_template(f"email/{template}.txt", **context)
-    subject, _, body = text.lstrip().partition("\n")
+        subject, body = _render(template, context)
+        redacted = body
+        if secret_fields:
+            hidden = _("(link hidden: only the recipient receives it)")
+            _subject, redacted = _render(template, {**context, **{f: hidden for f in secret_fields}})
     mail = OutboxMail(
         kind=kind,
         to_address=to_address,
-        subject=subject.strip()[:300],
-        body=body.strip() + "\n",
+        subject=subject,
+        body=redacted,
+        secret=bool(secret_fields),
+        sealed_body=seal(body) if secret_fields else None,
         organization_id=organization_id,
     )
     db.session.add(mail)
     return mail
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    text = render_template(f"email/{template}.txt", **context)
+    subject, _nl, body = text.lstrip().partition("\n")
+    return subject.strip()[:300], body.strip() + "\n"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -95,7 +131,7 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="portal.invalid")
-    msg.set_content(mail.body, charset="utf-8")
+    msg.set_content(mail.delivery_body(), charset="utf-8")
     return msg
 
 
@@ -159,9 +195,17 @@ def deliver_pending(limit: int = 500) -> dict[str, int]:
         for mail in due:
             try:
                 conn.send_message(build_message(mail, cfg["MAIL_FROM"]))
+            except SealError as exc:
+                # No configured key opens it (rotated away too early): it can never be sent.
+                mail.attempts += 1
+                mail.status = "failed"
+                mail.drop_secret()
+                mail.last_error = str(exc)[:500]
+                counts["failed"] += 1
             except smtplib.SMTPRecipientsRefused as exc:
                 mail.attempts += 1
                 mail.status = "rejected"
+                mail.drop_secret()
                 mail.last_error = str(exc)[:500]
                 counts["rejected"] += 1
             except (OSError, smtplib.SMTPException) as exc:
@@ -169,6 +213,7 @@ def deliver_pending(limit: int = 500) -> dict[str, int]:
             else:
                 mail.attempts += 1
                 mail.status = "sent"
+                mail.drop_secret()
                 mail.sent_at = now_utc()
                 mail.last_error = ""
                 counts["sent"] += 1
@@ -186,6 +231,7 @@ def _retry_later(mail: OutboxMail, error: str, counts: dict[str, int]) -> None:
     mail.last_error = error[:500]
     if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         mail.status = "failed"
+        mail.drop_secret()  # never retried again: the secret goes (a new link must be sent)
         counts["failed"] += 1
     else:
         mail.next_attempt_at = now_utc() + backoff(mail.attempts)

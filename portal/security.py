@@ -1,13 +1,22 @@
-"""Security headers on every response and the same-host check for redirect targets.
+"""Security headers on every response, the same-host check for redirect targets, and the
+trusted reverse proxies (Werkzeug's ProxyFix).
 
 The Content-Security-Policy allows no inline script or style: every script and stylesheet is
-a file under static/. Guest pages add their own stricter headers on top.
+a file under static/. Guest pages add their own stricter headers on top. Every response but
+the static files says `Cache-Control: no-store` — pages, feeds, zips and file downloads of
+signed-in users and guests alike — so no shared cache or back button keeps a copy.
+
+`PORTAL_TRUSTED_PROXIES` (default 0: none) is how many reverse proxies in front of the portal
+set X-Forwarded-For/-Proto/-Host; only then is the client address taken from them (the
+per-address limits and the logs would otherwise see only the proxy). A header that no
+trusted proxy set is ignored, so a client cannot forge its address.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     [
@@ -43,10 +52,18 @@ def set_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        # Pages carry personal data: no shared caches, no back-button copies after sign-out.
-        headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint != "static" and "no-store" not in headers.get("Cache-Control", ""):
+        # Pages and files carry personal data: no shared caches, no back-button copies after
+        # sign-out (send_file's own "no-cache" would still let caches store the bytes).
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Wrap the WSGI app in ProxyFix for PORTAL_TRUSTED_PROXIES proxies (none: unchanged)."""
+    n = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if n > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
 
 def init_app(app: Flask) -> None:

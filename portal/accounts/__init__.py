@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts import directory
 from portal.accounts.blueprint import bp
+from portal.accounts.misuse import digest
 from portal.accounts.misuse import staff_views as misuse_staff_views  # noqa: F401 (routes)
 from portal.accounts.misuse import views as misuse_views  # noqa: F401 (routes)
 from portal.accounts.organization import staff_views as organization_staff_views  # noqa: F401 (routes)
@@ -43,6 +44,7 @@ from portal.accounts.organization import services as organization_services
 from portal.console import register_queue
 from portal.contracts.quotas import register_usage_counter
 from portal.contracts.services import register_residency_source
+from portal.daily import register_task
 
 
 def register(app: Flask) -> None:
@@ -58,3 +60,4 @@ def register(app: Flask) -> None:
     register_queue(app, "organization_requests", _l("Corporate name and representative changes to decide"),
                    organization_services.pending_requests_count, "staff.organization_requests",
                    clause="§7(2)")
+    register_task(app, "misuse_report_digest", digest.daily_digest)  # catches up a waiting digest

@@ -41,6 +41,10 @@ ERRORS = {
     "self_deactivate": _l("You cannot deactivate your own account."),
     "not_in_organization": _l("This account does not belong to your organization."),
     "already_reported": _l("This account is already named in an open misuse report."),
+    "too_many_public_reports": _l(
+        "Several reports for this organization arrived within the last hour; our staff are "
+        "already looking into them. Please try again later, or contact us by phone."
+    ),
     "no_accounts": _l("Choose at least one account."),
     "totp_invalid": _l("The code is not correct or has already been used. Enter the current code."),
     "totp_not_enabled": _l("Two-factor sign-in is not set up."),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.signin.models import TrustedDevice  # noqa: F401  (re-exported)
 from portal.clock import now_utc
 from portal.extensions import db
 
@@ -283,6 +284,8 @@ class MisuseReport(db.Model):
     claimed_organization: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     resolved_at: Mapped[datetime | None]
+    # A public report: when staff got it in a digest mail (NULL: not yet mailed).
+    staff_notified_at: Mapped[datetime | None]
 
     organization: Mapped[Organization | None] = relationship()
     reported_by: Mapped[User | None] = relationship()

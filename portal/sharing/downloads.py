@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from flask import Response, current_app, send_file
@@ -49,6 +49,41 @@ def send_stored_file(stored: StoredFile) -> Response:
         last_modified=stored.created_at,
     )
     response.headers["Content-Disposition"] = content_disposition(stored.name)
+    return response
+
+
+class _Measured:
+    """A response body that counts the bytes it hands to the server and reports the count
+    to `closed` once, when the server closes it (finished or the client went away)."""
+
+    def __init__(self, inner: Iterable[bytes], closed: Callable[[int], None]):
+        self._inner = inner
+        self._closed = closed
+        self._sent = 0
+        self._done = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        try:
+            close = getattr(self._inner, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self._closed(self._sent)
+
+
+def measured(response: Response, closed: Callable[[int], None]) -> Response:
+    """`response` with its body counted: `closed(bytes handed to the server)` runs when the
+    server closes it (with X-Accel-Redirect the body is empty: the caller knows it cannot
+    measure what the front web server sends)."""
+    response.response = _Measured(response.response, closed)
     return response
 
 

@@ -38,7 +38,8 @@ class DeliveryForm(FlaskForm):
 class LinkForm(FlaskForm):
     label = StringField(_l("Note for yourself (e.g. the recipient)"), validators=[Optional(), Length(max=100)])
     days = IntegerField(_l("Valid for (days)"), validators=[InputRequired(), NumberRange(min=1, max=365)])
-    password = PasswordField(_l("Password (optional)"), validators=[Optional(), Length(min=4, max=128)])
+    password = PasswordField(_l("Password (optional)"), validators=[Optional(), Length(
+        min=8, max=128, message=_l("Use a password of 8 to 128 characters."))])
     max_downloads = IntegerField(_l("Download limit (optional)"),
                                  validators=[Optional(), NumberRange(min=1, max=10000)])
     notify = BooleanField(_l("Email me on each download"))

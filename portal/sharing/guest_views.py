@@ -8,19 +8,32 @@ which; PRus organization → residence in Japan confirmed first (§31(5)); passw
 to the link's password hash, so changing nothing on the server a guest can forge nothing.
 
 Every guest response: `Referrer-Policy: no-referrer` (the token never leaks to other sites),
-`X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`.
+`X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`. Each guest browser
+gets a random id in its session cookie (`BROWSER_KEY`): a Range request may resume only that
+browser's own interrupted download (`services.resumes`).
 """
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.sharing import services
-from portal.sharing.downloads import send_stored_file, zip_response
+from portal.sharing.downloads import measured, send_stored_file, zip_response
 from portal.sharing.forms import GuestPasswordForm, ResidenceForm
 from portal.sharing.models import GuestLink
 from portal.web import client_info, transaction
@@ -29,7 +42,9 @@ guest_bp = Blueprint("guest", __name__)
 
 UNLOCKED_KEY = "guest_unlocked"
 RESIDENCE_KEY = "guest_residence"
+BROWSER_KEY = "guest_browser"
 KEEP = 20  # links remembered per browser
+KNOWN_MAX_AGE = 365 * 24 * 3600  # the longest link lifetime
 
 
 @guest_bp.after_request
@@ -51,6 +66,35 @@ def _remember(key: str, link: GuestLink) -> None:
 
 def _passed(key: str, link: GuestLink) -> bool:
     return _fingerprint(link) in session.get(key, [])
+
+
+def _known_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="guest-known")
+
+
+def _known_links() -> list[str]:
+    """Links this browser entered the right password of (a signed, long-lived cookie)."""
+    raw = request.cookies.get(current_app.config["GUEST_KNOWN_COOKIE_NAME"], "")
+    try:
+        value = _known_serializer().loads(raw) if raw else []
+    except BadSignature:
+        return []
+    return [v for v in value if isinstance(v, str)][-KEEP:] if isinstance(value, list) else []
+
+
+def _link_mark(link: GuestLink) -> str:
+    return hashlib.sha256(f"known:{link.id}:{link.token_hash}".encode()).hexdigest()[:24]
+
+
+def _remember_known(response, link: GuestLink):
+    """Remember that this browser knows the link's password: it never spends the link's
+    shared guess budget again (services.guest_passwords)."""
+    marks = [m for m in _known_links() if m != _link_mark(link)] + [_link_mark(link)]
+    cfg = current_app.config
+    response.set_cookie(cfg["GUEST_KNOWN_COOKIE_NAME"], _known_serializer().dumps(marks[-KEEP:]),
+                        max_age=KNOWN_MAX_AGE, path="/", httponly=True,
+                        secure=bool(cfg.get("HTTPS")), samesite="Lax")
+    return response
 
 
 def _step(token: str, now: datetime, file: services.FileRequest | None = None):
@@ -124,28 +168,44 @@ def guest_password(token: str):
     if not form.validate():
         return _password_page(form, token, link, 400)
     try:
-        services.unlock(link, form.password.data, client_info(), now)
+        services.unlock(link, form.password.data, client_info(), now,
+                        known=_link_mark(link) in _known_links())
     except services.SharingError as exc:
-        # A wrong password stays logged although refused: the throttle counts it.
+        # A wrong password stays logged although refused: the throttles count it.
         db.session.commit()
         form.password.errors = [exc.message]
         wait = exc.details.get("wait", 0)
         return _password_page(form, token, link, 429 if wait else 400, wait)
+    db.session.commit()  # the refunded guess of the right password
     _remember(UNLOCKED_KEY, link)
-    return redirect(url_for("guest.guest_page", token=token), 303)
+    return _remember_known(redirect(url_for("guest.guest_page", token=token), 303), link)
 
 
-def _is_continuation() -> bool:
+def _browser() -> str:
+    """The hashed id of this guest browser (a random id kept in its session cookie)."""
+    if not session.get(BROWSER_KEY):
+        session[BROWSER_KEY] = secrets.token_urlsafe(16)
+    return services.browser_hash(session[BROWSER_KEY])
+
+
+def _continuation(size: int | None = None) -> int | None:
+    """For a single-range request that does not start at byte 0: the bytes it asks for
+    (of a file of `size`); else None."""
     ranges = request.range
-    return bool(ranges and ranges.ranges and (ranges.ranges[0][0] or 0) > 0)
+    if not ranges or len(ranges.ranges) != 1 or (ranges.ranges[0][0] or 0) <= 0:
+        return None
+    if size is None:
+        return 1
+    bounds = ranges.range_for_length(size)
+    return bounds[1] - bounds[0] if bounds else None
 
 
-@guest_bp.route("/g/<token>/files/<int:file_id>")
+@guest_bp.route("/g/<token>/files/<int:file_id>", methods=["GET"])
 def guest_file(token: str, file_id: int):
-    """One file. Counts as one download, except a Range request that resumes (does not start
-    at byte 0) a download the same address started within 24 hours, and HEAD requests."""
+    """One file. Counts as one download, except a Range request that resumes this browser's
+    interrupted download (`services.resumes`), and HEAD requests (headers only, never bytes)."""
     client, now = client_info(), now_utc()
-    wanted = services.FileRequest(file_id, client.ip_address, _is_continuation(),
+    wanted = services.FileRequest(file_id, _browser(), _continuation() is not None,
                                   head=request.method == "HEAD")
     link, step = _step(token, now, wanted)
     if step.action == services.NO_SUCH_FILE:
@@ -154,10 +214,12 @@ def guest_file(token: str, file_id: int):
         return send_stored_file(step.file)
     if step.action not in (services.OPEN, services.RESUME):
         return _not_open(link, step, token)
-    refused = _claim(link, client, now, step.file, resume=step.action == services.RESUME)
-    if refused is not None:
-        return refused
-    return _commit_then(send_stored_file(step.file))
+    grant = _claim(link, client, now, step.file, resume_length=_continuation(step.file.size))
+    if not isinstance(grant, services.Grant):
+        return grant  # the 410 page
+    accel = bool(current_app.config.get("X_ACCEL_REDIRECT_PREFIX"))
+    return _commit_then(measured(send_stored_file(step.file),
+                                 services.on_close(grant, measured=not accel)))
 
 
 @guest_bp.route("/g/<token>/all.zip")
@@ -167,17 +229,20 @@ def guest_zip(token: str):
     link, step = _step(token, now)
     if step.action != services.OPEN:
         return _not_open(link, step, token)
-    refused = _claim(link, client, now)
-    if refused is not None:
-        return refused
+    grant = _claim(link, client, now)
+    if not isinstance(grant, services.Grant):
+        return grant
     name = services.sanitize_filename(link.delivery.subject) + ".zip"
     return _commit_then(zip_response(list(link.delivery.files), name))
 
 
-def _claim(link: GuestLink, client, now: datetime, file=None, *, resume: bool = False):
-    """None once the download is counted and logged; else (none left) the 410 page."""
-    if services.take_download(link, client, now, file, resume=resume):
-        return None
+def _claim(link: GuestLink, client, now: datetime, file=None, *, resume_length=None):
+    """The grant once the download is counted (or resumed) and logged; else (none left) the
+    410 page."""
+    grant = services.take_download(link, client, now, file, browser=_browser(),
+                                   resume_length=resume_length)
+    if grant is not None:
+        return grant
     # The refused claim wrote nothing; a new transaction lets the refresh read the winner's commit.
     db.session.rollback()
     db.session.refresh(link)

@@ -21,6 +21,8 @@ def error_message(exc) -> str:
     if code == "password_wait":
         return _("Too many wrong passwords. Please wait %(n)d seconds and try "
                  "again.", n=d["wait"])
+    if code == "password_too_short":
+        return _("Use a password of at least %(n)d characters.", n=d["minimum"])
     if code == "days_out_of_range":
         return _("Choose between 1 and %(n)d days (your organization's maximum, counted from "
                  "the link's creation).", n=d["maximum"])

@@ -96,6 +96,10 @@ class GuestLink(db.Model):
     attack_notified_at: Mapped[datetime | None]
     # The creation form's one-time token (no double link from a double submit).
     form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The password guess budget shared by every browser that never entered the right password
+    # (portal.sharing.services.guest_passwords): guesses counted in the current window.
+    guess_window_started_at: Mapped[datetime | None]
+    guesses_in_window: Mapped[int] = mapped_column(default=0, server_default="0")
 
     delivery: Mapped[Delivery | None] = relationship()
     created_by = relationship("User", foreign_keys=[created_by_id])
@@ -107,6 +111,7 @@ class GuestLink(db.Model):
             name="downloads",
         ),
         sa.CheckConstraint("expires_at > created_at", name="expiry"),
+        sa.CheckConstraint("guesses_in_window >= 0", name="guesses"),
     )
 
     def status(self, now: datetime, organization_status: str = "active") -> str:
@@ -156,6 +161,31 @@ class GuestAccess(db.Model):
         ),
         # The password throttle counts recent failures per link (and address).
         sa.Index("ix_guest_accesses_link_kind_time", "link_id", "kind", "occurred_at"),
+    )
+
+
+class GuestDownload(db.Model):
+    """One counted download of one file by one guest browser: the only thing a Range request
+    may resume (portal.sharing.services.resumes). `bytes_sent` is what the counted response
+    handed to the server before it closed (`closed_at`); `resume_bytes` what resumes were
+    granted since, never more than the file's `size`."""
+
+    __tablename__ = "guest_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(sa.ForeignKey("guest_links.id"), index=True)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"))
+    browser_hash: Mapped[str] = mapped_column(sa.String(64))
+    started_at: Mapped[datetime] = mapped_column(default=now_utc)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    bytes_sent: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    closed_at: Mapped[datetime | None]
+    resume_bytes: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+
+    __table_args__ = (
+        sa.CheckConstraint("bytes_sent >= 0 AND bytes_sent <= size", name="bytes_sent"),
+        sa.CheckConstraint("resume_bytes >= 0 AND resume_bytes <= size", name="resume_bytes"),
+        sa.Index("ix_guest_downloads_resume", "link_id", "file_id", "browser_hash"),
     )
 
 

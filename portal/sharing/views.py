@@ -149,7 +149,7 @@ def delivery(delivery_id: int):
 def _delivery_page(obj: Delivery, form: LinkForm, status: int = 200):
     return render_template(
         "sharing/delivery.html", delivery=obj, form=form, links=services.delivery_links(obj),
-        now=now_utc(), statuses=STATUS_LABELS,
+        now=now_utc(), statuses=STATUS_LABELS, suggested_password=services.suggest_password(),
         max_days=services.max_link_days(obj.organization_id),
     ), status
 

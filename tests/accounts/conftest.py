@@ -32,8 +32,9 @@ def outbox(db, kind: str | None = None, to: str | None = None) -> list[OutboxMai
 
 
 def link_in(mail: OutboxMail, path: str) -> str:
-    """The path (from `path` on) of the link in the mail body, e.g. '/invitations/…'."""
-    match = re.search(re.escape(path) + r"[A-Za-z0-9_\-/]+", mail.body)
+    """The path (from `path` on) of the link in the mail as delivered, e.g. '/invitations/…'
+    (a secret link is only in the sealed body the recipient gets, never in `body`)."""
+    match = re.search(re.escape(path) + r"[A-Za-z0-9_\-/]+", mail.delivery_body())
     assert match, mail.body
     return match.group(0)
 

@@ -41,7 +41,8 @@ def test_create_invitation_stores_only_a_hash_and_queues_the_mail(db, org, admin
     [mail] = outbox(db, "invitation")
     assert mail.to_address == "hanako@example.co.jp"
     assert "株式会社サンプル" in mail.subject
-    assert f"http://portal.test/invitations/{token}" in mail.body
+    assert f"http://portal.test/invitations/{token}" in mail.delivery_body()
+    assert token not in mail.body  # the stored copy staff can read holds no working link
     assert "2026年12月2日" in mail.body and "12:00" in mail.body  # expiry shown in JST
 
 

@@ -146,7 +146,8 @@ def test_public_report_is_verified_by_staff(client, auth, db, make, org, admin):
     assert report.source == "public" and report.organization_id is None
     db.session.refresh(taro)
     assert not taro.locked  # nothing happens before staff verify
-    assert [m.to_address for m in outbox(db, "misuse_report_staff")] == [
+    # Issue 14 §5: staff get the public form as one digest (no longer a mail per report).
+    assert [m.to_address for m in outbox(db, "misuse_report_digest")] == [
         db.session.scalar(sa.select(User.email).where(User.login_id == "ops"))]
 
     auth.sign_in("ops")

@@ -56,13 +56,19 @@ def test_reset_link_expires_after_one_hour_and_forged_links_are_404(client, auth
     assert client.get("/password-reset/forged-token").status_code == 404
 
 
-def test_a_newer_link_replaces_the_older_one(client, auth, db, make, org):
+def test_a_newer_link_keeps_the_older_one_until_one_is_used(client, auth, db, make, org):
+    # Issue 14 §5: each request used to void the previous link, so anyone could keep the
+    # owner's links invalid. Both stay valid now; setting the password uses up both.
     make.user(org, login_id="taro", email="taro@example.co.jp")
     post_form(client, auth, "/password-reset", {"email": "taro@example.co.jp"})
     post_form(client, auth, "/password-reset", {"email": "taro@example.co.jp"})
     first, second = outbox(db, "password_reset")
-    assert client.get(link_in(first, "/password-reset/")).status_code == 410
+    assert client.get(link_in(first, "/password-reset/")).status_code == 200
     assert client.get(link_in(second, "/password-reset/")).status_code == 200
+    path = link_in(second, "/password-reset/")
+    assert post_form(client, auth, path, {"password": NEW_PASSWORD,
+                                          "password_confirm": NEW_PASSWORD}).status_code == 302
+    assert client.get(link_in(first, "/password-reset/")).status_code == 410
 
 
 def test_locked_accounts_get_no_reset_link(client, auth, db, make, org):

@@ -136,13 +136,14 @@ def test_idle_session_expires(app, client, auth, make):
     assert client.get("/").status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_login_id(auth, make):
+def test_unknown_browsers_are_slowed_per_login_id_but_never_answered_429(auth, make):
+    # Issue 14 §2: the old per-login-ID limit answered 429 to everyone, the owner included.
+    # Now unknown browsers meet the growing delay (paused, 401) and nothing else.
     make.user(make.org(), login_id="taro")
     codes = [auth.sign_in("taro", "wrong-password").status_code for _ in range(11)]
-    assert codes[:10] == [401] * 10
-    assert codes[10] == 429
-    # Even the right password is refused while the limit holds.
-    assert auth.sign_in("taro").status_code == 429
+    assert codes == [401] * 11
+    paused = auth.sign_in("taro")
+    assert paused.status_code == 401 and "一時停止" in paused.get_data(as_text=True)
 
 
 def test_sign_in_is_rate_limited_per_address_across_login_ids(auth):

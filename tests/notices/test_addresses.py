@@ -30,9 +30,9 @@ def _add(client, auth, email):
 
 
 def _link(db, address):
-    body = db.session.scalar(sa.select(OutboxMail.body).where(
+    body = db.session.scalars(sa.select(OutboxMail).where(
         OutboxMail.to_address == address, OutboxMail.kind == "notification_address_confirm")
-        .order_by(OutboxMail.id.desc()))
+        .order_by(OutboxMail.id.desc())).first().delivery_body()
     return re.search(r"http://portal\.test(/notification-addresses/confirm/\S+)", body)[1]
 
 

@@ -19,6 +19,7 @@ from portal.accounts import hooks
 from portal.accounts.audit import record_event
 from portal.accounts.directory import organization_admins, staff_members
 from portal.accounts.errors import AccountError
+from portal.accounts.misuse import digest
 from portal.accounts.models import (
     MISUSE_STATUSES,
     MisuseReport,
@@ -117,8 +118,12 @@ def submit_report(reporter: User, user_ids: list[int], description: str, client:
 
 def submit_public_report(*, login_id: str, organization_name: str, contact_email: str,
                          description: str, client: ClientInfo) -> MisuseReport:
-    """A report from someone locked out: kept as typed until staff verify it; staff are
-    mailed at once. Nothing is contained before verification (anyone can use this form)."""
+    """A report from someone locked out: kept as typed until staff verify it; staff get it
+    in the digest (`digest.send_digest`: at once unless one went out within the hour).
+    Nothing is contained before verification (anyone can use this form).
+
+    Errors: AccountError too_many_public_reports (field organization_name; `digest`)."""
+    digest.check_organization_limit(organization_name)
     report = MisuseReport(
         organization_id=None, source="public", submitted_at=now_utc(),
         claimed_login_id=login_id.strip()[:64], claimed_organization=organization_name.strip()[:200],
@@ -126,9 +131,7 @@ def submit_public_report(*, login_id: str, organization_name: str, contact_email
     )
     db.session.add(report)
     db.session.flush()
-    for staff in staff_members():
-        queue_mail("misuse_report_staff", staff.email, "misuse_report_staff", locale=staff.locale or "ja",
-                   report=report, accounts=[], link=_staff_link(report))
+    digest.send_digest()
     record_event("misuse_reported_public", client, login_id=login_id.strip()[:64], report_id=report.id)
     return report
 

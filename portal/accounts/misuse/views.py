@@ -84,13 +84,14 @@ def misuse_report_public():
     """The public form for someone locked out of their account (§7(4)); staff verify it."""
     form = PublicMisuseReportForm()
     if form.validate_on_submit():
-        with transaction():
+        with transaction(form, field="organization_name") as done:
             report = services.submit_public_report(
                 login_id=form.login_id.data, organization_name=form.organization_name.data,
                 contact_email=form.contact_email.data, description=form.description.data or "",
                 client=client_info(),
             )
-        return render_template("accounts/misuse_report_done.html", report=report,
-                               self_reported=False, public=True)
+        if done:
+            return render_template("accounts/misuse_report_done.html", report=report,
+                                   self_reported=False, public=True)
     return render_template("accounts/misuse_report_public.html", form=form), (
         400 if request.method == "POST" else 200)

@@ -46,7 +46,7 @@ def request_email_change(user: User, new_email: str, client: ClientInfo) -> None
     queue_mail("email_change", new_email.strip(), "email_change", locale=user.locale or "ja",
                organization_id=user.organization_id, user=user,
                link=external_url("accounts.confirm_email", token=token),
-               expires_at=now + EMAIL_CHANGE_LIFETIME)
+               expires_at=now + EMAIL_CHANGE_LIFETIME, secret_fields=("link",))
     record_event("email_change_requested", client, user=user, new_email=new_email.strip())
 
 

@@ -1,11 +1,16 @@
-"""A growing delay after repeated sign-in failures for one login ID (SPEC §3.6).
+"""A growing delay after repeated sign-in failures for one login ID from unknown browsers
+(SPEC §3.6).
 
-Never a permanent lock a stranger could trigger: after `THRESHOLD` failures in a row (since
-the last successful sign-in, within `WINDOW`), the next attempt for that login ID is refused
-unchecked until `delay(n)` has passed since the last failure: 30 s, 60 s, 2 min, … at most
-15 minutes. Unknown login IDs are counted the same way (from the audit log), so the delay
-says nothing about whether an ID exists. The account owner is mailed when the delay starts
-and again at every 10th failure. Per-address limits (Flask-Limiter, `signin/views.py`) stop
+Never a permanent lock, and never one on the owner's own browser: a browser with a device
+cookie for the login ID (`trusted_devices`) skips this delay and is judged on its own
+failures. For every other browser, after `THRESHOLD` failures ("sign_in_failed" events:
+unknown browsers only) since the last sign-in from an unknown browser, within `WINDOW`, the
+next attempt for that login ID is refused unchecked until `delay(n)` has passed since the
+last failure: 30 s, 60 s, 2 min, … at most 15 minutes — about 100 guesses a day per login
+ID whatever the number of addresses (docs/security.md). Successful sign-ins are never
+counted. Unknown login IDs are counted the same way (from the audit log), so the delay says
+nothing about whether an ID exists. The account owner is mailed when the delay starts and
+again at every 10th failure. A per-address limit (Flask-Limiter, `signin/views.py`) stops
 guessing across many IDs.
 """
 from __future__ import annotations
@@ -15,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from portal.accounts.models import AuditEvent, User
+from portal.accounts.signin.trusted_devices import last_trusted_at
 from portal.extensions import db
 from portal.mail import queue_mail
 
@@ -37,14 +43,11 @@ def should_notify(failures: int) -> bool:
 
 
 def recent_failures(login_id: str, now: datetime) -> tuple[int, datetime | None]:
-    """(consecutive failures, time of the last one) for `login_id` since its last success."""
+    """(failures from unknown browsers, time of the last one) for `login_id` within WINDOW
+    since its last sign-in from an unknown browser (a sign-in from a trusted browser does not
+    reset the count, so the owner's daily sign-ins give a guesser no fresh tries)."""
     since = now - WINDOW
-    last_success = db.session.scalar(
-        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
-            AuditEvent.login_id == login_id, AuditEvent.event == "sign_in",
-            AuditEvent.occurred_at > since,
-        )
-    )
+    last_success = _utc(last_trusted_at(login_id))
     if last_success is not None:
         since = max(since, last_success)
     count, last = db.session.execute(
@@ -53,9 +56,13 @@ def recent_failures(login_id: str, now: datetime) -> tuple[int, datetime | None]
             AuditEvent.occurred_at > since,
         )
     ).one()
-    if last is not None and last.tzinfo is None:  # SQLite's MAX() skips the column type
-        last = last.replace(tzinfo=UTC)
-    return count or 0, last
+    return count or 0, _utc(last)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:  # SQLite's MAX() skips the column type
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def retry_at(login_id: str, now: datetime) -> datetime | None:

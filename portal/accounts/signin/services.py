@@ -1,5 +1,6 @@
-"""Sign-in and server-side sessions: checking a login ID and password (with the growing delay
-of `lockout`), opening a session (with the new-device alert of `devices`), finding the live
+"""Sign-in and server-side sessions: checking a login ID and password (with the device
+cookies of `trusted_devices` and, for unknown browsers, the growing delay of `lockout`),
+opening a session (with the new-device alert of `devices`), finding the live
 session of a cookie, and ending one, all or the other sessions of a user.
 
 Services add and flush; the view that called them commits once. The sign-in check never
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from portal.accounts.audit import record_event
 from portal.accounts.models import User, UserSession
-from portal.accounts.signin import devices, lockout
+from portal.accounts.signin import devices, lockout, trusted_devices
 from portal.clock import now_utc
 from portal.domain import ClientInfo
 from portal.extensions import db
@@ -35,22 +36,29 @@ class SignInResult:
     user: User | None = None
     reason: str = "failure"
     retry_at: object = None
+    device: object = None  # the TrustedDevice of the browser, when it has one for this ID
 
 
-def check_sign_in(login_id: str, password: str, client: ClientInfo) -> SignInResult:
-    """Check a login ID and password, with the growing delay of `portal.accounts.signin.lockout`.
+def check_sign_in(login_id: str, password: str, client: ClientInfo,
+                  device_tokens: list[str] | None = None) -> SignInResult:
+    """Check a login ID and password. `device_tokens` are the browser's device cookie
+    tokens: a browser trusted for this login ID is judged on its own failures only
+    (`trusted_devices`); any other browser first passes the growing delay of `lockout`.
 
     Unknown IDs, wrong passwords, inactive and locked accounts all give reason "failure"
     after the same amount of hashing work, so the answer tells an attacker nothing. While a
-    login ID is throttled the password is not checked at all. A right password on an account
-    that must reset it gives "reset_required". Failures are audited with the ID tried (the
-    caller commits them too).
+    login ID is throttled for unknown browsers their password is not checked at all. A right
+    password on an account that must reset it gives "reset_required". Failures are audited
+    with the ID tried (the caller commits them too): "sign_in_failed" from unknown browsers
+    (what the delay counts), "sign_in_failed_device" from a trusted one.
     """
     now = now_utc()
-    wait_until = lockout.retry_at(login_id, now)
-    if wait_until is not None:
-        record_event("sign_in_throttled", client, login_id=login_id)
-        return SignInResult(reason="throttled", retry_at=wait_until)
+    device = trusted_devices.find(login_id, device_tokens or [])
+    if device is None:
+        wait_until = lockout.retry_at(login_id, now)
+        if wait_until is not None:
+            record_event("sign_in_throttled", client, login_id=login_id)
+            return SignInResult(reason="throttled", retry_at=wait_until)
     user = db.session.scalar(sa.select(User).where(User.login_id == login_id))
     if user is None:
         dummy_verify(password)
@@ -58,6 +66,11 @@ def check_sign_in(login_id: str, password: str, client: ClientInfo) -> SignInRes
         db.session.flush()
         return SignInResult()
     if not verify_password(user.password_hash, password):
+        if device is not None:
+            revoked = trusted_devices.failed(device)
+            record_event("sign_in_failed_device", client, user=user, reason="wrong_password",
+                         device_revoked=revoked)
+            return SignInResult()
         record_event("sign_in_failed", client, user=user, reason="wrong_password")
         db.session.flush()
         lockout.after_failure(user, user.login_id, now, ip_address=client.ip_address)
@@ -72,7 +85,7 @@ def check_sign_in(login_id: str, password: str, client: ClientInfo) -> SignInRes
         return SignInResult(reason="reset_required")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return SignInResult(user=user, reason="")
+    return SignInResult(user=user, reason="", device=device)
 
 
 def authenticate(login_id: str, password: str, client: ClientInfo) -> User | None:
@@ -89,12 +102,16 @@ def second_factor_user(user_id: int) -> User | None:
     return user
 
 
-def sign_in_user(user: User, client: ClientInfo) -> str:
+def sign_in_user(user: User, client: ClientInfo,
+                 device_tokens: list[str] | None = None) -> tuple[str, str | None]:
     """The last step of sign-in (after the password and, if on, the second factor): mail the
-    new-device alert when the browser or address is new, then open the session. Returns the
-    token for the cookie."""
+    new-device alert when the browser or address is new, open the session, and trust this
+    browser for the account (`trusted_devices`). Returns the session token for the cookie
+    and a new device token for the device cookie (None when the browser was trusted already)."""
     devices.alert_if_new_device(user, client)
-    return start_session(user, client)
+    device = trusted_devices.find(user.login_id, device_tokens or [])
+    new_device = trusted_devices.signed_in(user, device)
+    return start_session(user, client), new_device
 
 
 def start_session(user: User, client: ClientInfo) -> str:
@@ -117,9 +134,11 @@ def start_session(user: User, client: ClientInfo) -> str:
     return token
 
 
-def find_live_session(token: str, idle: timedelta, lifetime: timedelta) -> UserSession | None:
-    """The open session for a cookie token, or None when unknown, ended, idle too long or
-    older than its absolute lifetime (an expired session is ended on the way)."""
+def find_live_session(token: str, idle: timedelta, lifetime: timedelta, *,
+                      staff_idle: timedelta | None = None) -> UserSession | None:
+    """The open session for a cookie token, or None when unknown, ended, idle too long
+    (`staff_idle` for a staff member's session) or older than its absolute lifetime (an
+    expired session is ended on the way)."""
     if not token:
         return None
     row = db.session.scalar(
@@ -130,6 +149,8 @@ def find_live_session(token: str, idle: timedelta, lifetime: timedelta) -> UserS
     if row is None:
         return None
     now = now_utc()
+    if staff_idle is not None and row.user.is_staff:
+        idle = min(idle, staff_idle)
     if now - row.last_seen_at > idle:
         end_session(row, "idle_timeout")
         return None

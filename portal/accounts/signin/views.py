@@ -1,9 +1,10 @@
 """Sign-in (password, then the two-factor code), sign-out, password reset by email, and the
 user's own sessions (list, end one, end all others), on the accounts blueprint.
 
-Sign-in is rate limited per address and per login ID (Flask-Limiter) on top of the growing
-delay per login ID of `lockout`; every refusal shows the one generic error. A refused attempt
-is committed, not rolled back: its audit event is what the delay counts.
+Sign-in is rate limited per address (Flask-Limiter; a browser trusted for the login ID it
+submits is spared) on top of the device cookies of `trusted_devices` and the growing delay
+per login ID of `lockout` for unknown browsers; every refusal shows the one generic error. A
+refused attempt is committed, not rolled back: its audit event is what the delay counts.
 """
 from __future__ import annotations
 
@@ -30,18 +31,10 @@ def home_for(user: User) -> str:
     return url_for("staff.home") if user.is_staff else url_for("main.home")
 
 
-def _login_id_key() -> str:
-    return "login-id:" + (request.form.get("login_id") or "").strip().lower()[:64]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"]
-)
-@limiter.limit(
-    lambda: current_app.config["SIGNIN_LIMIT_PER_LOGIN_ID"],
-    methods=["POST"],
-    key_func=_login_id_key,
+    lambda: current_app.config["SIGNIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+    exempt_when=web_session.is_trusted_for_form,
 )
 def sign_in():
     if current_user.is_authenticated:
@@ -52,7 +45,8 @@ def sign_in():
     result = None
     if form.validate_on_submit():
         client = client_info()
-        result = services.check_sign_in(form.login_id.data.strip(), form.password.data, client)
+        result = services.check_sign_in(form.login_id.data.strip(), form.password.data, client,
+                                        web_session.device_tokens())
         # Committed whatever the outcome (not transaction(), which would roll a refusal back):
         # a refused attempt keeps its audit event, which the growing delay counts.
         db.session.commit()
@@ -75,9 +69,10 @@ def _password_accepted(user: User, client: ClientInfo, target: str | None):
 def _complete_sign_in(user: User, client: ClientInfo, target: str | None):
     """Open the server-side session (after the password and, if on, the second factor)."""
     with transaction():
-        token = services.sign_in_user(user, client)
+        token, device_token = services.sign_in_user(user, client, web_session.device_tokens())
     web_session.open_browser_session(user, token)
-    return redirect(target if is_safe_next(target) else home_for(user))
+    response = redirect(target if is_safe_next(target) else home_for(user))
+    return web_session.remember_device(response, device_token)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])

@@ -131,6 +131,7 @@ def create_invitation(
         invitation=invitation,
         invited_by=invited_by,
         link=invitation_link(token),
+        secret_fields=("link",),
     )
     record_event(
         "invitation_created",

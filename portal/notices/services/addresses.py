@@ -57,7 +57,7 @@ def _send_confirmation(address: NotificationAddress, organization: Organization,
     url = external_url("notices.confirm_address", token=token)
     queue_mail("notification_address_confirm", address.email, "notification_address_confirm",
                organization_id=organization.id, organization_name=organization.name, url=url,
-               expires_at=address.token_expires_at)
+               expires_at=address.token_expires_at, secret_fields=("url",))
 
 
 def add_address(organization: Organization, email: str, *, user: User,

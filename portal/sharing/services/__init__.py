@@ -5,7 +5,8 @@
 - `deliveries`: creating a delivery from received uploads, the lists of deliveries;
 - `links`: creating, finding, revoking and suspending guest links, their lists and log;
 - `guest_access`: the guest pages' gate (`next_step`) and the atomic claim of a download;
-- `guest_passwords`: a link's password and its throttle;
+- `resumes`: resuming an interrupted counted download (same browser, file, byte budget);
+- `guest_passwords`: a link's password, its per-address throttle and per-link guess budget;
 - `settings`: the admins' longest link validity;
 - `archive`: the organization's zip for its admins (issue 6);
 - `deletion`: deleting the registered data at the end of the contract (§14(5));
@@ -50,11 +51,9 @@ from portal.sharing.services.guest_access import (
     NO_SUCH_FILE,
     OPEN,
     RESUME,
-    RESUME_WINDOW,
     FileRequest,
     Step,
     claim_download,
-    may_resume,
     next_step,
     notify_download,
     record_access,
@@ -63,12 +62,17 @@ from portal.sharing.services.guest_access import (
 from portal.sharing.services.guest_passwords import (
     ATTACK_DELAY,
     ATTACK_FAILURES,
+    BUDGET_WINDOW,
     FAILURE_WINDOW,
     FREE_FAILURES,
+    LINK_BUDGET,
     MAX_DELAY,
+    MIN_PASSWORD,
     check_password,
     link_failures,
     password_wait,
+    reserve_guess,
+    suggest_password,
     unlock,
 )
 from portal.sharing.services.links import (
@@ -85,21 +89,22 @@ from portal.sharing.services.links import (
     suspend_links_created_by,
     token_hash,
 )
+from portal.sharing.services.resumes import RESUME_WINDOW, Grant, browser_hash, on_close
 from portal.sharing.services.settings import DEFAULT_MAX_LINK_DAYS, max_link_days, set_max_link_days
 from portal.sharing.services.usage import active_links, storage_bytes_used
 
 __all__ = [
     "ASK_PASSWORD", "ASK_RESIDENCE", "ATTACK_DELAY", "ATTACK_FAILURES", "DEFAULT_MAX_LINK_DAYS",
-    "FAILURE_WINDOW", "FREE_FAILURES", "GONE", "HEAD_ONLY", "LINK_STATUSES", "MAX_DELAY",
+    "BUDGET_WINDOW", "FAILURE_WINDOW", "LINK_BUDGET", "MIN_PASSWORD", "FREE_FAILURES", "GONE", "HEAD_ONLY", "LINK_STATUSES", "MAX_DELAY",
     "MAX_FILES", "NO_SUCH_FILE", "OPEN", "RESUME", "RESUME_WINDOW", "TOKEN_BYTES", "TOKEN_RE",
-    "UPLOAD_OVERHEAD", "FileRequest", "SharingError", "Step", "Upload", "access_log",
+    "UPLOAD_OVERHEAD", "FileRequest", "Grant", "SharingError", "Step", "Upload", "access_log",
     "active_links", "archive_available", "archive_entries", "archive_name", "can_manage",
     "check_password", "check_upload_fits", "claim_download", "clean_content_type",
     "create_delivery", "create_link", "delete_registered_data", "deliveries_page",
     "delivery_links", "discard", "file_cleanup", "find_link", "link_failures", "link_status",
-    "links_page", "max_link_days", "may_resume", "next_step", "notify_download",
+    "links_page", "max_link_days", "on_close", "browser_hash", "next_step", "notify_download",
     "organization_name", "organization_status", "password_wait", "record_access",
     "revoke_link", "sanitize_filename", "set_max_link_days", "status_filter",
-    "storage_bytes_used", "stored_file", "suspend_links_created_by", "take_download",
+    "storage_bytes_used", "suggest_password", "reserve_guess", "stored_file", "suspend_links_created_by", "take_download",
     "token_hash", "unlock",
 ]

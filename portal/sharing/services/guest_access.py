@@ -7,13 +7,14 @@ to the link's creator.
 session cookie) and, for a file, the request's shape, it says what comes next: refuse (410
 naming the status, or 404 for a file not in the delivery), ask for the residence (§31(5),
 PRus organizations) or the password, or go on (show the delivery / count a download), resume
-a download already counted, or answer a HEAD request without counting. The order of the
-gates is the order of the checks below.
+an interrupted counted download of the same browser (`resumes`), or answer a HEAD request
+without counting (and without bytes; on a link that is not active HEAD gets the 410 page).
+The order of the gates is the order of the checks below.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from user_agents import parse as parse_user_agent
@@ -27,11 +28,8 @@ from portal.mail import queue_mail
 from portal.sharing.models import GuestAccess, GuestLink, StoredFile
 from portal.sharing.services.deliveries import stored_file
 from portal.sharing.services.links import link_status
+from portal.sharing.services.resumes import Grant, claim_resume, open_download, resumable
 from portal.web import external_url
-
-# A Range request that does not start at byte 0 resumes a download already counted by the
-# same address for the same file within RESUME_WINDOW; it is not counted again.
-RESUME_WINDOW = timedelta(hours=24)
 
 # What a guest may do next (`Step.action`).
 GONE = "gone"                    # 410; `Step.status` says why
@@ -48,8 +46,8 @@ class FileRequest:
     """A request for one file of the delivery, as far as the gate needs to know it."""
 
     file_id: int
-    ip_address: str
-    continuation: bool  # a Range request that does not start at byte 0
+    browser: str        # the hashed id of the guest's browser ("" without a cookie)
+    continuation: bool  # a single-range Range request that does not start at byte 0
     head: bool = False
 
 
@@ -67,8 +65,8 @@ def next_step(link: GuestLink, now: datetime, *, residence_confirmed: bool, unlo
     """What a guest of `link` may do next (see the module's docstring for the actions).
 
     Without `file`: the delivery page or the zip of all files. With `file`: one file; a
-    continuation from the same address within RESUME_WINDOW is served even when the link has
-    just been used up by that very download. `residence_confirmed` and `unlocked` are what the
+    continuation of an interrupted counted download of the same browser (`resumes`) is
+    served even when the link has just been used up by that very download. `residence_confirmed` and `unlocked` are what the
     guest has passed for this link (and its current password)."""
     status = link_status(link, now)
     stored, resuming = None, False
@@ -78,8 +76,8 @@ def next_step(link: GuestLink, now: datetime, *, residence_confirmed: bool, unlo
         stored = stored_file(link.delivery, file.file_id)
         if stored is None:
             return Step(NO_SUCH_FILE, status)
-        resuming = (status in ("active", "used_up") and file.continuation
-                    and may_resume(link, stored.id, file.ip_address, now))
+        resuming = (status in ("active", "used_up") and file.continuation and not file.head
+                    and resumable(link, stored.id, file.browser, now) is not None)
     if status != "active" and not resuming:
         return Step(GONE, status, stored)
     if has_prus_contract(link.organization_id) and not residence_confirmed:
@@ -92,20 +90,28 @@ def next_step(link: GuestLink, now: datetime, *, residence_confirmed: bool, unlo
 
 
 def take_download(link: GuestLink, client: ClientInfo, now: datetime,
-                  file: StoredFile | None = None, *, resume: bool = False) -> bool:
+                  file: StoredFile | None = None, *, browser: str = "",
+                  resume_length: int | None = None) -> Grant | None:
     """Count one download of `file` (None: all files as one zip) and log it, mailing the
-    creator when the link asks for it; a resumed download is only logged ("resume").
+    creator when the link asks for it. With `resume_length` (a Range continuation of
+    `resume_length` bytes) first try to resume this browser's interrupted download of the
+    file within its byte budget: then nothing is counted, only logged ("resume"); a
+    continuation that is no resume is counted like any download.
 
-    Returns False, having written nothing, when no download is left (another request took
-    the last one): the caller answers 410."""
-    if resume:
-        record_access(link, "resume", client, file, now)
-        return True
+    Returns the `Grant` the response sends under (download_id 0 for the zip), or None, having
+    written nothing, when no download is left (another request took the last one): the
+    caller answers 410."""
+    if file is not None and resume_length is not None:
+        download = resumable(link, file.id, browser, now)
+        grant = claim_resume(download, resume_length) if download is not None else None
+        if grant is not None:
+            record_access(link, "resume", client, file, now)
+            return grant
     if not claim_download(link.id, now):
-        return False
+        return None
     record_access(link, "download" if file is not None else "zip", client, file, now)
     notify_download(link, file.name if file is not None else "", client)
-    return True
+    return open_download(link, file, browser, now) if file is not None else Grant(0)
 
 
 def claim_download(link_id: int, now: datetime) -> bool:
@@ -137,18 +143,6 @@ def claim_download(link_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return True
-
-
-def may_resume(link: GuestLink, file_id: int, ip_address: str, now: datetime) -> bool:
-    """Whether a Range continuation is the same address resuming a download of this file that
-    was already counted recently (then it is served without counting again)."""
-    return bool(db.session.scalar(
-        sa.select(sa.func.count(GuestAccess.id)).where(
-            GuestAccess.link_id == link.id, GuestAccess.kind == "download",
-            GuestAccess.file_id == file_id, GuestAccess.ip_address == ip_address,
-            GuestAccess.occurred_at > now - RESUME_WINDOW,
-        )
-    ))
 
 
 def record_access(link: GuestLink, kind: str, client: ClientInfo,

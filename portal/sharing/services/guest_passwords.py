@@ -1,12 +1,22 @@
-"""A guest link's password and its throttle (SPEC §3.7; docs/decisions.md).
+"""A guest link's password and its throttles (SPEC §3.7; issue 14 §4; docs/security.md).
 
-Wrong passwords are logged in the link's access log. Per link and address a growing delay
-follows FREE_FAILURES failures; many failures on a link from all addresses raise every
-failing address's delay to at least ATTACK_DELAY and mail the creator (at most once a day).
-Never a permanent lock: an address that has not failed always gets its try.
+Wrong passwords are logged in the link's access log. Two throttles:
+
+- per link and address, a growing delay after FREE_FAILURES failures; many failures on a
+  link from all addresses raise every failing address's delay to at least ATTACK_DELAY;
+- per link, a guess budget shared by every browser that has never entered the link's right
+  password: LINK_BUDGET guesses per BUDGET_WINDOW, reserved atomically before the password
+  is checked (a conditional UPDATE on the link row), so parallel guesses from any number of
+  addresses cannot exceed it. A browser that entered the right password once is remembered
+  (a signed cookie, `known`) and never spends the budget, so others cannot keep the real
+  recipient out once they got in. When the budget runs out the creator is mailed (at most
+  once a day).
+
+Link passwords have at least MIN_PASSWORD characters; `suggest_password` offers one.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,19 +36,78 @@ FREE_FAILURES = 3
 MAX_DELAY = 300
 ATTACK_FAILURES = 30
 ATTACK_DELAY = 30
+LINK_BUDGET = 10
+BUDGET_WINDOW = timedelta(hours=1)
+MIN_PASSWORD = 8
+_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 
 
-def unlock(link: GuestLink, password: str, client: ClientInfo, now: datetime) -> None:
-    """Let a guest past the link's password.
+def suggest_password() -> str:
+    """A random link password to offer: 16 characters of a 56-letter alphabet without look-
+    alikes, in groups of four (about 92 bits)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+
+
+def unlock(link: GuestLink, password: str, client: ClientInfo, now: datetime, *,
+           known: bool = False) -> None:
+    """Let a guest past the link's password. `known`: this browser entered the right
+    password of this link before (it spends no budget).
 
     Errors (SharingError, field password): password_wait (details: wait, the seconds this
-    address must still wait; nothing is logged); wrong_password (the failure is logged and
-    may mail the creator — the caller commits that log although it refuses)."""
+    address or — the budget spent — every unknown browser must still wait; nothing is
+    checked); wrong_password (the failure is logged and may mail the creator — the caller
+    commits that log and the spent guess although it refuses)."""
     wait = password_wait(link, client.ip_address, now)
     if wait:
         raise SharingError("password_wait", field="password", wait=wait)
+    reserved = False
+    if link.password_hash is not None and not known:
+        if not reserve_guess(link, now):
+            notify_attack(link, now)
+            raise SharingError("password_wait", field="password", wait=budget_wait(link, now))
+        reserved = True
     if not check_password(link, password, client, now):
         raise SharingError("wrong_password", field="password")
+    if reserved:  # the right password is no guess spent
+        db.session.execute(sa.update(GuestLink).where(
+            GuestLink.id == link.id, GuestLink.guesses_in_window > 0)
+            .values(guesses_in_window=GuestLink.guesses_in_window - 1)
+            .execution_options(synchronize_session=False))
+
+
+def reserve_guess(link: GuestLink, now: datetime) -> bool:
+    """Take one guess of the link's shared budget, atomically; False when it is spent.
+
+    A fixed window: the first guess after BUDGET_WINDOW opens a new one. Both steps are one
+    conditional UPDATE each, so concurrent requests serialize on the link row."""
+    opened = db.session.execute(
+        sa.update(GuestLink).where(
+            GuestLink.id == link.id,
+            sa.or_(GuestLink.guess_window_started_at.is_(None),
+                   GuestLink.guess_window_started_at <= now - BUDGET_WINDOW))
+        .values(guess_window_started_at=now, guesses_in_window=1)
+        .execution_options(synchronize_session=False))
+    if opened.rowcount == 1:
+        return True
+    taken = db.session.execute(
+        sa.update(GuestLink).where(
+            GuestLink.id == link.id, GuestLink.guesses_in_window < LINK_BUDGET,
+            GuestLink.guess_window_started_at > now - BUDGET_WINDOW)
+        .values(guesses_in_window=GuestLink.guesses_in_window + 1)
+        .execution_options(synchronize_session=False))
+    return taken.rowcount == 1
+
+
+def budget_wait(link: GuestLink, now: datetime) -> int:
+    """Seconds until the link's guess budget opens again (at least 1)."""
+    started = db.session.scalar(
+        sa.select(GuestLink.guess_window_started_at).where(GuestLink.id == link.id))
+    if started is None:
+        return 1
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return max(int((started + BUDGET_WINDOW - now).total_seconds() + 0.999), 1)
 
 
 def password_wait(link: GuestLink, ip_address: str, now: datetime) -> int:
@@ -88,14 +157,20 @@ def check_password(link: GuestLink, password: str, client: ClientInfo, now: date
         return True
     record_access(link, "password_failed", client, now=now)
     db.session.flush()
-    if link_failures(link, now) >= ATTACK_FAILURES and (
-        link.attack_notified_at is None or link.attack_notified_at < now - timedelta(days=1)
-    ):
-        link.attack_notified_at = now
-        creator = db.session.get(User, link.created_by_id)
-        if creator is not None and creator.active:
-            queue_mail("guest_link_attack", creator.email, "sharing_attack",
-                       locale=creator.locale or "ja", organization_id=link.organization_id,
-                       link=link, subject=link.delivery.subject, failures=ATTACK_FAILURES,
-                       detail_url=external_url("sharing.link", link_id=link.id))
+    if link_failures(link, now) >= ATTACK_FAILURES:
+        notify_attack(link, now)
     return False
+
+
+def notify_attack(link: GuestLink, now: datetime) -> None:
+    """Mail the creator that the link is being guessed (at most once a day)."""
+    if link.attack_notified_at is not None and link.attack_notified_at >= now - timedelta(days=1):
+        return
+    link.attack_notified_at = now
+    creator = db.session.get(User, link.created_by_id)
+    if creator is not None and creator.active:
+        queue_mail("guest_link_attack", creator.email, "sharing_attack",
+                   locale=creator.locale or "ja", organization_id=link.organization_id,
+                   link=link, subject=link.delivery.subject,
+                   failures=max(link_failures(link, now), LINK_BUDGET),
+                   detail_url=external_url("sharing.link", link_id=link.id))

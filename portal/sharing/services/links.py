@@ -26,6 +26,7 @@ from portal.tokens import new_token, token_hash
 TOKEN_BYTES = 24  # 192 bits of randomness; 32 URL-safe characters
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 LINK_STATUSES = ("active", "expired", "revoked", "used_up", "suspended")  # + "deleted"
+MIN_LINK_PASSWORD = 8  # with the per-link guess budget: docs/security.md
 
 
 def create_link(delivery: Delivery, user: User, *, days: int, password: str | None = None,
@@ -36,8 +37,11 @@ def create_link(delivery: Delivery, user: User, *, days: int, password: str | No
 
     Errors (SharingError): days_out_of_range (field days; details: maximum, the
     organization's maximum counted from the link's creation), invalid_max_downloads (field
-    max_downloads), duplicate_submit; QuotaExceeded (active guest links, §9(1)).
+    max_downloads), password_too_short (field password, fewer than MIN_LINK_PASSWORD
+    characters), duplicate_submit; QuotaExceeded (active guest links, §9(1)).
     """
+    if password and len(password) < MIN_LINK_PASSWORD:
+        raise SharingError("password_too_short", field="password", minimum=MIN_LINK_PASSWORD)
     maximum = max_link_days(delivery.organization_id)
     if not 1 <= days <= maximum:
         raise SharingError("days_out_of_range", field="days", maximum=maximum)
