@@ -49,6 +49,8 @@ def imports_of(path: Path, current: str, known: set[str]):
 
     def visit(node, in_function):
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                continue  # imports for annotations only: never run, so no dependency
             inner = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
             if isinstance(child, ast.Import):
                 for alias in child.names:
@@ -65,6 +67,11 @@ def imports_of(path: Path, current: str, known: set[str]):
                 yield from visit(child, inner)
 
     yield from visit(tree, False)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def area_of(module: str) -> str:
