@@ -21,7 +21,7 @@ from portal.contracts.models import (
 )
 from portal.domain import DomainError
 from portal.extensions import db
-from portal.rules import RuleError, cancellation, periods, renewal, residency
+from portal.rules import RuleError, cancellation, renewal, residency
 
 TRIAL_DAYS = 30
 """A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
