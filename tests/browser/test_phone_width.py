@@ -23,12 +23,15 @@ from tests import factories
 from tests.browser.conftest import screenshot
 
 PHONE = {"width": 390, "height": 844}
-SKIP = re.compile(r"(/sign-out|/language/|\.zip$|\.atom$|/files/\d+|/apply/postal-code)")
+SKIP = re.compile(r"(/sign-out|/language/|\.zip$|\.atom$|\.csv$|/pdf$|/files/\d+|/apply/postal-code)")
 NOT_CRAWLED = {
     "static": "files, not pages",
     "main.language": "switches the language and redirects",
     "sharing.archive": "a zip download", "guest.guest_zip": "a zip download",
     "sharing.own_file": "a file download", "guest.guest_file": "a file download",
+    "billing.invoice_pdf": "a PDF download", "staff.billing_invoice_pdf": "a PDF download",
+    "staff.statistics_csv": "a CSV download",
+    "accounts.residence": "PRus users who have not declared residence yet (terms15 page tests)",
     "notices.feed": "an Atom feed", "applications.postal_code": "JSON for the address lookup",
     "accounts.sign_in_code": "needs a password step first (covered by the two-factor test)",
     "accounts.confirm_email": "a mailed token (its invalid-link page is visited)",
