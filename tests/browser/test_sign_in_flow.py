@@ -63,3 +63,22 @@ def test_keyboard_only_sign_in(page, app):
     page.keyboard.type(admin.password)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="株式会社デモ商事")).to_be_visible()
+
+
+def test_the_sign_in_history_shows_refused_attempts_with_their_reason(page, app):
+    admin = _demo_admin()
+    page.goto("/sign-in")
+    page.get_by_label("ログインID").fill(admin.login_id)
+    page.get_by_label("パスワード").fill("not-the-password")
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_label("パスワード").fill(admin.password)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_role("heading", name="株式会社デモ商事")).to_be_visible()
+
+    page.goto("/account/sessions")
+    history = page.get_by_role("region", name="ログイン履歴")
+    expect(history.get_by_text("失敗：パスワードが正しくありません")).to_be_visible()
+    expect(history.get_by_text("ログイン成功")).to_be_visible()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "sign-in-history-390")

@@ -14,7 +14,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from user_agents import parse
 
-from portal.accounts.models import User, UserSession
+from portal.accounts.models import AuditEvent, User, UserSession
 from portal.clock import now_utc
 from portal.domain import ClientInfo
 from portal.extensions import db
@@ -77,10 +77,18 @@ def alert_if_new_device(user: User, client: ClientInfo) -> bool:
     return True
 
 
-def sign_in_history(user: User, limit: int = 50) -> list[UserSession]:
+HISTORY_EVENTS = ("sign_in", "sign_in_failed", "sign_in_failed_device", "two_factor_failed")
+"""The audit events the user's own sign-in history shows: successes and every refused try."""
+
+
+def sign_in_history(user: User, limit: int = 50) -> list[AuditEvent]:
+    """The user's latest sign-ins and refused sign-in attempts (wrong password, locked or
+    deactivated account, a wrong two-factor code …), newest first, from the audit log — so
+    the owner sees tries by others too. One query."""
     return list(db.session.scalars(
-        sa.select(UserSession).where(UserSession.user_id == user.id)
-        .order_by(UserSession.created_at.desc(), UserSession.id.desc()).limit(limit)
+        sa.select(AuditEvent).where(AuditEvent.user_id == user.id,
+                                    AuditEvent.event.in_(HISTORY_EVENTS))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)
     ))
 
 
