@@ -2,7 +2,9 @@
 
 `Base` is the declarative base (with a MetaData naming convention so constraint names are
 stable across SQLite and PostgreSQL and migrations stay reviewable), `UTCDateTime` stores
-timezone-aware UTC datetimes on both databases.
+timezone-aware UTC datetimes on both databases, and `partial_unique_index` is the one way to
+say "unique among the rows where …" (an open request per contract, a pending invitation per
+address) on both SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
@@ -61,3 +63,10 @@ class Base(DeclarativeBase):
         ident = getattr(self, "id", None)
         return f"<{type(self).__name__} id={ident}>"
 
+
+
+def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique index over `columns` among the rows matching the SQL condition `where`, on
+    SQLite and PostgreSQL alike (both support partial indexes)."""
+    return sa.Index(name, *columns, unique=True, sqlite_where=sa.text(where),
+                    postgresql_where=sa.text(where))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.signin.models import TrustedDevice  # noqa: F401  (re-exported)
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 
 ROLE_ADMIN = "admin"
@@ -186,14 +187,7 @@ class Invitation(db.Model):
     __table_args__ = (
         sa.CheckConstraint("role IN ('admin', 'user')", name="role"),
         sa.CheckConstraint("accepted_at IS NULL OR cancelled_at IS NULL", name="accepted_or_cancelled"),
-        sa.Index(
-            "uq_invitations_pending_email",
-            "organization_id",
-            "email",
-            unique=True,
-            sqlite_where=sa.text("accepted_at IS NULL AND cancelled_at IS NULL"),
-            postgresql_where=sa.text("accepted_at IS NULL AND cancelled_at IS NULL"),
-        ),
+        partial_unique_index("uq_invitations_pending_email", "organization_id", "email", where="accepted_at IS NULL AND cancelled_at IS NULL"),
     )
 
     def status(self, now: datetime) -> str:
@@ -321,13 +315,7 @@ class MisuseReportAccount(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (
-        sa.Index(
-            "uq_misuse_report_accounts_open_user",
-            "user_id",
-            unique=True,
-            sqlite_where=sa.text("is_open"),
-            postgresql_where=sa.text("is_open"),
-        ),
+        partial_unique_index("uq_misuse_report_accounts_open_user", "user_id", where="is_open"),
     )
 
 

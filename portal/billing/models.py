@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 
 KINDS = ("invoice", "credit_note")
@@ -90,9 +91,7 @@ class InvoiceLine(db.Model):
     __table_args__ = (
         sa.CheckConstraint("kind IN ('fee', 'early_termination', 'credit')", name="kind"),
         sa.CheckConstraint("amount >= 0 AND tax_rate >= 0 AND months >= 0", name="amount"),
-        sa.Index("uq_invoice_lines_lump_sum", "contract_id", unique=True,
-                 sqlite_where=sa.text("kind = 'early_termination'"),
-                 postgresql_where=sa.text("kind = 'early_termination'")),
+        partial_unique_index("uq_invoice_lines_lump_sum", "contract_id", where="kind = 'early_termination'"),
     )
 
     @property

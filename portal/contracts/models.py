@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 from portal.rules import ContractTerms
 
@@ -136,14 +137,7 @@ class Contract(db.Model):
         ),
         sa.CheckConstraint("channel = 'direct' OR partner_name <> ''", name="partner"),
         # One live contract per service and organization.
-        sa.Index(
-            "uq_contracts_live_service",
-            "organization_id",
-            "service_id",
-            unique=True,
-            sqlite_where=sa.text(_LIVE_SQL),
-            postgresql_where=sa.text(_LIVE_SQL),
-        ),
+        partial_unique_index("uq_contracts_live_service", "organization_id", "service_id", where=_LIVE_SQL),
     )
 
     @property

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
 from portal.contracts.models import Contract, Plan
+from portal.db import partial_unique_index
 from portal.extensions import db
 
 PLAN_CHANGE_STATUSES = ("requested", "agreed", "refused", "withdrawn", "applied")
@@ -74,9 +75,7 @@ class PlanChangeRequest(db.Model):
             "status NOT IN ('agreed', 'applied') OR effective_date IS NOT NULL", name="effective"
         ),
         sa.CheckConstraint("status <> 'refused' OR refusal_reason <> ''", name="refusal_reason"),
-        sa.Index("uq_plan_change_requests_open", "contract_id", unique=True,
-                 sqlite_where=sa.text(_PLAN_CHANGE_OPEN_SQL),
-                 postgresql_where=sa.text(_PLAN_CHANGE_OPEN_SQL)),
+        partial_unique_index("uq_plan_change_requests_open", "contract_id", where=_PLAN_CHANGE_OPEN_SQL),
     )
 
     @property
@@ -129,9 +128,7 @@ class CancellationNotice(db.Model):
         sa.CheckConstraint("early_termination_fee >= 0 AND early_termination_months >= 0",
                            name="fee"),
         sa.CheckConstraint("last_day >= notice_date", name="last_day"),
-        sa.Index("uq_cancellation_notices_open", "contract_id", unique=True,
-                 sqlite_where=sa.text(_NOTICE_OPEN_SQL),
-                 postgresql_where=sa.text(_NOTICE_OPEN_SQL)),
+        partial_unique_index("uq_cancellation_notices_open", "contract_id", where=_NOTICE_OPEN_SQL),
     )
 
     @property
@@ -187,9 +184,7 @@ class TrialConversionRequest(db.Model):
         sa.CheckConstraint("status IN ('requested', 'approved', 'refused', 'withdrawn')",
                            name="status"),
         sa.CheckConstraint("billing_period_months IN (1, 3, 6, 12)", name="billing_period"),
-        sa.Index("uq_trial_conversion_requests_open", "contract_id", unique=True,
-                 sqlite_where=sa.text(_CONVERSION_OPEN_SQL),
-                 postgresql_where=sa.text(_CONVERSION_OPEN_SQL)),
+        partial_unique_index("uq_trial_conversion_requests_open", "contract_id", where=_CONVERSION_OPEN_SQL),
     )
 
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 from portal.rules.notices import CATEGORIES
 
@@ -179,14 +180,7 @@ class NotificationAddress(db.Model):
         sa.CheckConstraint(_in("status", ADDRESS_STATUSES), name="status"),
         sa.CheckConstraint("status <> 'confirmed' OR confirmed_at IS NOT NULL", name="confirmed"),
         # One live row per address and organization (removed rows stay as history).
-        sa.Index(
-            "uq_notification_addresses_live",
-            "organization_id",
-            "email",
-            unique=True,
-            sqlite_where=sa.text("status <> 'removed'"),
-            postgresql_where=sa.text("status <> 'removed'"),
-        ),
+        partial_unique_index("uq_notification_addresses_live", "organization_id", "email", where="status <> 'removed'"),
     )
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 
 if TYPE_CHECKING:  # for the annotations only; the mapper resolves the names by its registry
@@ -45,13 +46,7 @@ class OrganizationChangeRequest(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
-        sa.Index(
-            "uq_organization_change_requests_pending",
-            "organization_id",
-            unique=True,
-            sqlite_where=sa.text("status = 'pending'"),
-            postgresql_where=sa.text("status = 'pending'"),
-        ),
+        partial_unique_index("uq_organization_change_requests_pending", "organization_id", where="status = 'pending'"),
     )
 
 
