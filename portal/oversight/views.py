@@ -32,7 +32,8 @@ def suspension_gate():
         return None
     if current_user.is_staff:
         return None
-    status = services.organization_status(current_user.organization_id)
+    organization = current_user.organization  # loaded with the session: no query of its own
+    status = organization.status if organization is not None else "terminated"
     if status == "active":
         return None
     latest = services.latest_action(current_user.organization_id)

@@ -55,3 +55,19 @@ def test_provider_actions_and_staff_pages_are_bounded(client, auth, make):
     auth.sign_in("adm")
     assert _statements(client, "/organization/provider-actions") == once
     assert _statements(client, "/organization/ai-training") == consent_once
+
+
+def test_the_suspension_gate_reads_the_status_loaded_with_the_session(client, auth, make):
+    """Every signed-in request checks the organization's status; it comes with the session
+    row (one joined query), not from a statement of its own."""
+    org = make.org("株式会社ゲート")
+    make.user(org, role="admin", login_id="gate-admin")
+    make.contract(org)
+    auth.sign_in("gate-admin")
+    client.get("/account")
+    with count_queries(db.engine) as statements:
+        assert client.get("/account").status_code == 200
+    lookups = [s for s in statements if "FROM user_sessions" in s]
+    assert lookups and "organizations" in lookups[0]
+    assert not [s for s in statements
+                if s.lstrip().startswith("SELECT organizations.status")]

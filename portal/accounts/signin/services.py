@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.audit import record_event
 from portal.accounts.models import User, UserSession
@@ -141,10 +142,12 @@ def find_live_session(token: str, idle: timedelta, lifetime: timedelta, *,
     expired session is ended on the way)."""
     if not token:
         return None
+    # The user and their organization come with the session row: every signed-in request
+    # needs both (roles, the suspension gate), so one query serves them.
     row = db.session.scalar(
         sa.select(UserSession).where(
             UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None)
-        )
+        ).options(joinedload(UserSession.user).joinedload(User.organization))
     )
     if row is None:
         return None
