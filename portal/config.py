@@ -152,6 +152,10 @@ class BaseConfig:
     # §31(4): when the billing agent bills, the claim is assigned to it and it is the payee.
     BILLING_AGENT_NAME = os.environ.get("PORTAL_BILLING_AGENT_NAME", "")
     BILLING_AGENT_PAYEE = os.environ.get("PORTAL_BILLING_AGENT_PAYEE", "")
+    # §23(3): the provider's privacy policy on its own web site, linked wherever personal
+    # information is collected (templates/_macros/privacy.html).
+    PRIVACY_POLICY_URL = os.environ.get("PORTAL_PRIVACY_POLICY_URL",
+                                        "https://www.fujifilm.com/ffis/ja/privacy")
 
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE / 'portal.db'}")

@@ -12,12 +12,13 @@ from flask import Flask
 
 import portal.models  # noqa: F401  (every table in the metadata, for Alembic and the mappers)
 from portal import (accounts, applications, billing, cli, console, contracts, errors, i18n,
-                    lifecycle, main, notices, oversight, security, sharing, staff, terms, web)
+                    lifecycle, main, notices, oversight, security, sharing, staff, support, terms,
+                    web)
 from portal.config import INSTANCE, ROOT, load_config
 from portal.extensions import csrf, db, limiter, migrate
 
-AREAS = (contracts, accounts, notices, terms, applications, sharing, lifecycle, billing, oversight,
-         main, staff)
+AREAS = (contracts, accounts, notices, terms, applications, sharing, support, lifecycle, billing,
+         oversight, main, staff)
 """Lowest first: an area may use the ones before it, never the ones after it."""
 
 

@@ -14,7 +14,7 @@ from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from portal.extensions import babel
@@ -94,10 +94,16 @@ def clause_anchor(ref: str) -> str | None:
     return f"art-{match.group(1)}" + (f"-{first.group(1)}" if first else "")
 
 
-@pass_eval_context
-def clause_link(eval_ctx, ref: str, lang: str | None = None) -> Markup | str:
+# The filters below take the template context (`pass_context`), not only the evaluation
+# context: Jinja folds filters of literals at compile time unless they need the context, and
+# `'§14(3)'|clause` would then keep the language of the first request that compiled the
+# template (an English page citing 第14条(3), or a Japanese one citing Art. 14(3)).
+
+@pass_context
+def clause_link(context, ref: str, lang: str | None = None) -> Markup | str:
     """The `clause` filter: in HTML pages a link to that paragraph of the terms in force
     (/terms#art-14-3); in text mail (no autoescape) the plain citation."""
+    eval_ctx = context.eval_ctx
     text = clause(ref, lang)
     anchor = clause_anchor(ref)
     if not eval_ctx.autoescape or anchor is None or not has_request_context():
@@ -106,11 +112,11 @@ def clause_link(eval_ctx, ref: str, lang: str | None = None) -> Markup | str:
         url_for("terms.current"), anchor, text)
 
 
-@pass_eval_context
-def clauses(eval_ctx, refs, lang: str | None = None) -> Markup | str:
+@pass_context
+def clauses(context, refs, lang: str | None = None) -> Markup | str:
     sep = "、" if (lang or current_language()) == "ja" else ", "
-    if eval_ctx.autoescape:
-        return Markup(sep).join(clause_link(eval_ctx, r, lang) for r in refs)
+    if context.eval_ctx.autoescape:
+        return Markup(sep).join(clause_link(context, r, lang) for r in refs)
     return sep.join(clause(r, lang) for r in refs)
 
 
@@ -120,6 +126,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(jdatetime, "jdatetime")
     app.add_template_filter(yen, "yen")
     app.add_template_filter(clause_link, "clause")
-    app.add_template_filter(clause, "clause_text")
+    app.add_template_filter(pass_context(lambda _context, ref, lang=None: clause(ref, lang)),
+                            "clause_text")
     app.add_template_filter(clauses, "clauses")
     app.jinja_env.globals["current_language"] = current_language

@@ -61,6 +61,10 @@ FOREIGN_ID_ROUTES.update({
 })
 
 
+FOREIGN_ID_ROUTES["support.fault"] = ("/support/faults/{id}", "tests/support/test_tenancy_support.py")
+STAFF_ROUTES |= {"staff.support_fault"}  # tests/support/test_tenancy_support.py
+
+
 def test_every_id_route_is_covered(app):
     id_routes = {
         rule.endpoint

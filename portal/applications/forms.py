@@ -165,6 +165,13 @@ class ApplicationForm(FlaskForm):
         _l("I have read and accept the terms of use."),
         validators=[DataRequired(message=_l("Accept the terms of use to apply."))],
     )
+    antisocial = BooleanField(
+        _l("We represent and warrant that neither we nor our officers or controlling persons "
+           "are anti-social forces, and that we do not and will not engage in any act listed "
+           "in Article 28(1) of the terms of use, now or in the future."),
+        validators=[DataRequired(message=_l("The representation on anti-social forces is "
+                                            "required to apply (Art. 28(1))."))],
+    )
     submit = SubmitField(_l("Send the application"))
 
     def __init__(self, *args, plan_choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs):

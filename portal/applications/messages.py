@@ -40,6 +40,8 @@ def error_message(exc) -> str:
         "terms_changed": _("The terms of use have changed; read the current version and accept "
                            "it again."),
         "form_expired": _("The form expired; check the entries and send it again."),
+        "antisocial_required": _("The representation on anti-social forces is required to "
+                                 "apply (Art. 28(1))."),
         "inquiry_recent": _("Your inquiry has already been sent; we will answer by email."),
         "not_overdue": _("An inquiry is possible once the usage-start notice is overdue "
                          "(Art. 5(2))."),

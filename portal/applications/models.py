@@ -44,6 +44,9 @@ class Application(db.Model):
     billing_period_months: Mapped[int] = mapped_column(default=1)
     locale: Mapped[str] = mapped_column(sa.String(5), default="ja")
     terms_version_id: Mapped[int] = mapped_column(sa.ForeignKey("terms_versions.id"))
+    # §28(1): when the applicant represented and warranted not being an anti-social force,
+    # under the terms version above (NULL only on applications made before it was asked).
+    antisocial_declared_at: Mapped[datetime | None]
 
     submitted_at: Mapped[datetime] = mapped_column(default=now_utc)
     applied_on: Mapped[date] = mapped_column(sa.Date)  # the day in Japan, for §5(2)
@@ -62,6 +65,7 @@ class Application(db.Model):
     inquiries: Mapped[list[ApplicationInquiry]] = relationship(
         back_populates="application", order_by="ApplicationInquiry.id"
     )
+    terms_version = relationship("TermsVersion")
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('submitted', 'approved', 'rejected')", name="status"),

@@ -91,6 +91,7 @@ class ApplicationInput:
     channel: str
     partner_name: str
     locale: str = "ja"
+    antisocial_declared: bool = False  # §28(1): the representation was ticked
 
     @property
     def residency(self) -> Residency:
@@ -114,8 +115,9 @@ def submit_application(data: ApplicationInput, *, nonce: str, terms_version, cli
     no longer the version in force, the applicant must read and accept again (§4(1)).
     A nonce already used returns that application (a double submit creates one, also when two
     submits race: the unique nonce decides). Errors: ApplicationError codes no_service,
-    terms_changed, form_expired, unknown_plan, billing_period (§5(5)), japan_only (§31(5),
-    with the reasons).
+    terms_changed, form_expired, antisocial_required (§28(1): the representation is stored
+    with its time and the terms version in force), unknown_plan, billing_period (§5(5)),
+    japan_only (§31(5), with the reasons).
     """
     if not data.plans:
         raise ApplicationError("no_service", field="plan_image_works")
@@ -129,6 +131,8 @@ def submit_application(data: ApplicationInput, *, nonce: str, terms_version, cli
         return existing
     if terms_version is None:
         raise ApplicationError("terms_changed", field="accept_terms", clause="§4(1)")
+    if not data.antisocial_declared:
+        raise ApplicationError("antisocial_required", field="antisocial", clause="§28(1)")
     problems = application_problems(data)
     if problems:
         raise problems[0]
@@ -160,6 +164,7 @@ def submit_application(data: ApplicationInput, *, nonce: str, terms_version, cli
         billing_period_months=data.billing_period_months,
         locale=data.locale,
         terms_version_id=terms_version.id,
+        antisocial_declared_at=now_utc(),
         submitted_at=now_utc(),
         applied_on=today,
         items=[ApplicationItem(service_id=p.service_id, plan_id=p.id, plan=p, service=p.service)

@@ -67,6 +67,7 @@ def _input(form) -> services.ApplicationInput:
         plans=form.chosen_plans(), billing_period_months=_int(form.billing_period_months.data),
         trial=form.trial.data == "trial", channel=form.channel.data,
         partner_name=form.partner_name.data or "", locale=str(get_locale() or "ja"),
+        antisocial_declared=bool(form.antisocial.data),
     )
 
 

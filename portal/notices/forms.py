@@ -27,7 +27,13 @@ CATEGORY_LABELS = {
     "terms_change": _l("Terms change"),
     "service_change": _l("Service change"),
     "discontinuation": _l("Discontinuation"),
+    "business_transfer": _l("Business transfer"),
     "general": _l("General"),
+}
+BASIS_LABELS = {
+    "long_interruption": _l("§19(1): prior notice (an interruption not improving for long, "
+                            "technical or unforeseen reasons)"),
+    "any_reason": _l("§19(2): 90 days ahead, for any reason"),
 }
 SERVICE_LABELS = {
     "image_works": "IMAGE WORKS",
@@ -86,6 +92,12 @@ class NoticeForm(FlaskForm):
     )
     effective_date = DateField(_l("Effective date"), validators=[Optional()],
                                format="%Y-%m-%d")
+    discontinuation_basis = SelectField(
+        _l("Clause of the discontinuation"),
+        choices=_choices([("", "—")] + list(BASIS_LABELS.items())), validators=[Optional()])
+    transferee_name = StringField(
+        _l("Transferee (business transfers)"),
+        validators=[Optional(), Length(max=200, message=_l("At most %(max)d characters."))])
     timing = SelectField(_l("Publication"),
                          choices=_choices([("now", _l("Publish now")),
                                            ("scheduled", _l("At a scheduled time"))]))

@@ -18,6 +18,10 @@ def error_message(exc) -> str:
         "japanese_required": _("Enter the Japanese title and body; the text must not be empty "
                                "after unsafe content is removed."),
         "unknown_category": _("Choose a category."),
+        "basis_required": _("Choose whether the discontinuation is announced under §19(1) "
+                            "(prior notice after a long interruption or for technical or "
+                            "unforeseen reasons) or §19(2) (90 days ahead for any reason)."),
+        "transferee_required": _("Enter the company that takes over the business (§20)."),
         "scheduled_in_past": _("The scheduled time is in the past. Choose a later time."),
         "effective_in_past": _("The effective date is in the past. Choose today or a later day."),
         "audience_invalid": _("Choose the service whose customers receive this notice."),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.clock import now_utc
 from portal.db import partial_unique_index
 from portal.extensions import db
-from portal.rules.notices import CATEGORIES
+from portal.rules.notices import CATEGORIES, DISCONTINUATION_BASES, clause_for
 
 AUDIENCES = ("all", "service", "organizations")
 SERVICES = ("image_works", "secure_deliver", "image_works_prus")
@@ -49,6 +49,10 @@ class Notice(db.Model):
     publish_at: Mapped[datetime] = mapped_column(index=True)
     published_at: Mapped[datetime | None]
     incident_status: Mapped[str | None] = mapped_column(sa.String(20))
+    # §19: under which paragraph a discontinuation is announced (long_interruption = §19(1),
+    # any_reason = §19(2)); §20: to whom the business passes.
+    discontinuation_basis: Mapped[str | None] = mapped_column(sa.String(20))
+    transferee_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     form_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -69,6 +73,13 @@ class Notice(db.Model):
             name="incident_status",
         ),
         sa.CheckConstraint("title_ja <> '' AND source_ja <> ''", name="japanese_required"),
+        # Rows before the basis was recorded have none; the drafting service requires one.
+        sa.CheckConstraint("discontinuation_basis IS NULL OR category = 'discontinuation'",
+                           name="discontinuation_basis_only"),
+        sa.CheckConstraint(
+            "discontinuation_basis IS NULL OR "
+            + _in("discontinuation_basis", tuple(DISCONTINUATION_BASES)),
+            name="discontinuation_basis"),
     )
 
     def title(self, lang: str) -> str:
@@ -77,6 +88,11 @@ class Notice(db.Model):
 
     def body(self, lang: str) -> str:
         return self.body_en if lang == "en" and self.body_en else self.body_ja
+
+    @property
+    def clause(self) -> str:
+        """The clause the notice is given under (a discontinuation's follows its basis)."""
+        return clause_for(self.category, self.discontinuation_basis)
 
     @property
     def is_public(self) -> bool:

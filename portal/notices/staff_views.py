@@ -51,6 +51,8 @@ def _draft(form: NoticeForm) -> services.NoticeDraft:
         service_code=form.service_code.data or None,
         organization_ids=form.org_id_list(),
         effective_date=form.effective_date.data,
+        discontinuation_basis=form.discontinuation_basis.data or None,
+        transferee_name=form.transferee_name.data or "",
         send_email=bool(form.send_email.data),
         publish_at=publish_at,
         form_token=form.form_token.data or "",
@@ -70,7 +72,7 @@ def _flash_saved(notice: Notice, created: bool) -> None:
 def notice_new():
     form = NoticeForm()
     if form.validate_on_submit():
-        with transaction(form, field="category") as done:
+        with transaction(form, field="category") as done:  # errors land at their own field
             notice, created = services.create_notice(_draft(form), staff=current_user)
         if done:
             _flash_saved(notice, created)

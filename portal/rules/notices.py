@@ -1,8 +1,10 @@
 """Notices from the provider: lead times, payment demands and the refund on discontinuation.
 
 Each notice category comes from a clause, and some clauses set how long before the change
-the notice must be given: a fee change 60 days (§8(1)), a discontinuation 90 days (§19(2)),
-a terms change before it takes effect (§17(1)). §15(1)① lets the provider terminate once 15
+the notice must be given: a fee change 60 days (§8(1)); a discontinuation 90 days under
+§19(2), or only in advance under §19(1) (a long interruption, technical or unforeseen
+reasons); a terms change, a service change and a business transfer before they take effect
+(§17(1), §16, §20: "事前に", so the next day at the earliest). §15(1)① lets the provider terminate once 15
 days have passed after a payment demand; §19(3) refunds paid months not yet used when every
 service is discontinued. All dates are days in Japan; "published" is the day the notice is
 posted or its email sent (§10(1)).
@@ -16,7 +18,7 @@ from .periods import billing_month_by_index, billing_month_index
 from .terms import ContractTerms, RuleError, require_date
 
 CATEGORIES = ("maintenance", "incident", "fee_change", "terms_change", "service_change",
-              "discontinuation", "general")
+              "discontinuation", "business_transfer", "general")
 """Notice categories, each tied to the clause it is given under (see `clause_for`)."""
 
 _CLAUSES = {
@@ -26,15 +28,27 @@ _CLAUSES = {
     "terms_change": "§17(1)",
     "service_change": "§16",
     "discontinuation": "§19(2)",
+    "business_transfer": "§20",
     "general": "§10(1)",
 }
 
-LEAD_DAYS = {
-    "fee_change": 60,       # §8(1): 利用料金変更日の60日前までに
-    "discontinuation": 90,  # §19(2): 90日前までに
-    "terms_change": 1,      # §17(1): 事前に — the change takes effect after the notice day
+DISCONTINUATION_BASES = {
+    "long_interruption": "§19(1)",  # a §18 interruption not improving for long, or unforeseen
+    "any_reason": "§19(2)",         # for any reason, 90 days ahead
 }
-"""Minimum days between publication and effect; categories not listed may take effect at once."""
+"""Under which paragraph of §19 a discontinuation is announced (the notice records it)."""
+
+LEAD_DAYS = {
+    "fee_change": 60,         # §8(1): 利用料金変更日の60日前までに
+    "discontinuation": 90,    # §19(2): 90日前までに
+    "terms_change": 1,        # §17(1): 事前に — the change takes effect after the notice day
+    "service_change": 1,      # §16: 事前にお客様へ通知 — at the earliest the day after
+    "business_transfer": 1,   # §20: 事前にお客様に対し通知 — the day after at the earliest
+}
+"""Minimum days between publication and effect; categories not listed may take effect at once.
+A §19(1) discontinuation needs prior notice only (one day, `_BASIS_LEAD_DAYS`)."""
+
+_BASIS_LEAD_DAYS = {"long_interruption": 1, "any_reason": 90}
 
 DEMAND_DAYS = 15
 """§15(1)①: 催告したにもかかわらず、15日を経過してもなお支払いがないとき."""
@@ -46,44 +60,62 @@ def _check_category(category: str) -> str:
     return category
 
 
-def clause_for(category: str) -> str:
+def _check_basis(category: str, basis: str | None) -> str | None:
+    if basis is None or category != "discontinuation":
+        return None
+    if basis not in DISCONTINUATION_BASES:
+        raise ValueError(f"unknown discontinuation basis {basis!r}; expected one of "
+                         f"{tuple(DISCONTINUATION_BASES)}")
+    return basis
+
+
+def clause_for(category: str, basis: str | None = None) -> str:
     """The clause a notice of `category` is given under, e.g. "§8(1)" for "fee_change".
 
     maintenance §18(1), incident §13(1), fee_change §8(1), terms_change §17(1),
-    service_change §16, discontinuation §19(2), general §10(1).
-    Errors: ValueError for an unknown category.
-    """
-    return _CLAUSES[_check_category(category)]
-
-
-def earliest_effective_date(category: str, published: date) -> date:
-    """The earliest day a change announced on `published` may take effect.
-
-    Inputs: `category` (one of CATEGORIES), `published` (day in Japan of posting/sending).
-    Result: fee_change published + 60 days (§8(1)); discontinuation + 90 days (§19(2));
-    terms_change + 1 day, since the notice must come before the change (§17(1)); any other
-    category `published` itself.
-    Errors: ValueError for an unknown category; TypeError for a non-date.
-    Clause: `clause_for(category)`.
+    service_change §16, discontinuation §19(2) — or §19(1) with basis "long_interruption" —,
+    business_transfer §20, general §10(1). `basis` matters only for a discontinuation.
+    Errors: ValueError for an unknown category or basis.
     """
     _check_category(category)
+    basis = _check_basis(category, basis)
+    return DISCONTINUATION_BASES[basis] if basis else _CLAUSES[category]
+
+
+def earliest_effective_date(category: str, published: date, basis: str | None = None) -> date:
+    """The earliest day a change announced on `published` may take effect.
+
+    Inputs: `category` (one of CATEGORIES), `published` (day in Japan of posting/sending: turn
+    a moment into it with `rules.jst.jst_date`, 00:30 JST is still the UTC day before), `basis`
+    (discontinuations: a key of DISCONTINUATION_BASES; None reads as §19(2)).
+    Result: fee_change published + 60 days (§8(1)); discontinuation + 90 days (§19(2)) or
+    + 1 day under §19(1) (事前に); terms_change, service_change and business_transfer + 1
+    day, since the notice must come before the change (§17(1), §16, §20); any other
+    category `published` itself.
+    Errors: ValueError for an unknown category or basis; TypeError for a non-date.
+    Clause: `clause_for(category, basis)`.
+    """
+    _check_category(category)
+    basis = _check_basis(category, basis)
     require_date(published, "published")
-    return published + timedelta(days=LEAD_DAYS.get(category, 0))
+    days = _BASIS_LEAD_DAYS[basis] if basis else LEAD_DAYS.get(category, 0)
+    return published + timedelta(days=days)
 
 
-def check_effective_date(category: str, published: date, effective: date) -> None:
+def check_effective_date(category: str, published: date, effective: date,
+                         basis: str | None = None) -> None:
     """Refuse an effective date too close to the notice's publication.
 
-    Inputs: `category`, `published`, `effective` (days in Japan). Result: None when the
-    lead time is met.
-    Errors: RuleError(code="lead_time_too_short", clause=clause_for(category), earliest=…);
-    ValueError for an unknown category.
+    Inputs: `category`, `published`, `effective` (days in Japan), `basis` (discontinuations).
+    Result: None when the lead time is met.
+    Errors: RuleError(code="lead_time_too_short", clause=clause_for(category, basis),
+    earliest=…); ValueError for an unknown category or basis.
     """
-    earliest = earliest_effective_date(category, published)
+    earliest = earliest_effective_date(category, published, basis)
     if require_date(effective, "effective") < earliest:
         raise RuleError(f"a {category} notice published on {published} cannot take effect "
                         f"before {earliest}", code="lead_time_too_short",
-                        clause=clause_for(category), earliest=earliest)
+                        clause=clause_for(category, basis), earliest=earliest)
 
 
 def termination_allowed_from(demand_date: date) -> date:

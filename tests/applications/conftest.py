@@ -41,6 +41,7 @@ def form_data(client, catalog, **overrides) -> dict:
         "channel": "direct",
         "partner_name": "",
         "accept_terms": "y",
+        "antisocial": "y",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -55,6 +55,7 @@ def test_apply_approve_mails_invitation_and_contracts(page, new_page, app, smtp)
     assert axe_violations(page) == []
     screenshot(page, "onboarding-apply")
     page.get_by_label("利用規約を読み、同意します。").check()
+    page.get_by_label("反社会的勢力に該当しないこと").check()  # §28(1)
     page.get_by_role("button", name="申し込む").click()
 
     expect(page.get_by_role("heading", name="お申し込み状況")).to_be_visible()
@@ -121,6 +122,7 @@ def test_applicant_abroad_is_refused_prus_citing_31_5(page, app):
     page.get_by_label("電話番号").fill("+1 212 736 3100")
     page.get_by_label("IMAGE WORKS PRus").select_option(str(catalog["image_works_prus"]["standard"].id))
     page.get_by_label("利用規約を読み、同意します。").check()
+    page.get_by_label("反社会的勢力に該当しないこと").check()  # §28(1)
     page.get_by_role("button", name="申し込む").click()
     error = page.locator("#plan_image_works_prus-error")
     expect(error).to_contain_text("第31条(5)")
@@ -133,5 +135,6 @@ def test_applicant_abroad_is_refused_prus_citing_31_5(page, app):
     page.get_by_label("IMAGE WORKS PRus").select_option("")
     page.get_by_label("SECURE DELIVER").select_option(str(catalog["secure_deliver"]["basic"].id))
     page.get_by_label("利用規約を読み、同意します。").check()
+    page.get_by_label("反社会的勢力に該当しないこと").check()  # §28(1)
     page.get_by_role("button", name="申し込む").click()
     expect(page.get_by_role("heading", name="お申し込み状況")).to_be_visible()

@@ -1,7 +1,7 @@
 """Every page at a phone's width (390×844, an iPhone 12–15): none scrolls sideways.
 
 The demo data (an organization with contracts, an admin, a user, staff, an application) plus a
-delivery with a guest link, a notice and a misuse report are loaded; then each role — visitor,
+delivery with a guest link, a notice, a fault report and a misuse report are loaded; then each role — visitor,
 guest, user, admin, staff — follows every link of the portal from its home page (a crawl,
 so new pages are covered without editing this test). Each page must be no wider than the
 viewport. At the end every GET page of the URL map must have been seen, except those listed
@@ -19,6 +19,7 @@ from portal.accounts.misuse import services as misuse
 from portal.demo import load_demo
 from portal.domain import ClientInfo
 from portal.extensions import db
+from portal.support import services as support
 from tests import factories
 from tests.browser.conftest import screenshot
 
@@ -121,6 +122,13 @@ def _upload_and_share(page, tmp_path) -> str:
 
 def test_every_page_fits_a_phone(browser, live_server, app, tmp_path, monkeypatch):
     creds = _seed(app, tmp_path, monkeypatch)
+    reporter = db.session.scalar(db.select(factories.User).filter_by(login_id=creds["user"].login_id))
+    fault, _ = support.submit_report(reporter, subject="アップロードが完了しない（大容量ファイル）",
+                                     description="2GBのファイルが99%で止まります。", contract_id=None,
+                                     occurred_at=None)
+    support.reply(fault, by=db.session.scalar(db.select(factories.User).filter_by(
+        login_id=creds["staff"].login_id)), body="調査いたします。", status="investigating")
+    db.session.commit()
     seen: dict[str, int] = {}
     problems: dict[str, str] = {}
 

@@ -42,7 +42,8 @@ def _count(db, model) -> int:
 def test_lead_time_too_short_is_refused_with_earliest_date_and_clause(
         db, ops, category, effective, clause, earliest):
     draft = NoticeDraft(category=category, title_ja="変更のお知らせ", source_ja="本文",
-                        effective_date=effective)
+                        effective_date=effective,
+                        discontinuation_basis="any_reason" if category == "discontinuation" else None)
     with pytest.raises(NoticeError) as info:
         create_notice(draft, staff=ops)
     assert (info.value.code, info.value.clause, info.value.earliest) == (
@@ -63,7 +64,8 @@ def test_lead_time_too_short_is_refused_with_earliest_date_and_clause(
 )
 def test_lead_time_met_is_accepted(db, ops, category, effective):
     notice, created = create_notice(
-        NoticeDraft(category=category, title_ja="お知らせ", source_ja="本文", effective_date=effective),
+        NoticeDraft(category=category, title_ja="お知らせ", source_ja="本文", effective_date=effective,
+                    discontinuation_basis="any_reason" if category == "discontinuation" else None),
         staff=ops)
     assert created and notice.effective_date == effective and notice.published_at == NOW
 

@@ -22,7 +22,7 @@ D = date
 
 def test_categories():
     assert CATEGORIES == ("maintenance", "incident", "fee_change", "terms_change",
-                          "service_change", "discontinuation", "general")
+                          "service_change", "discontinuation", "business_transfer", "general")
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_categories():
         pytest.param("terms_change", D(2026, 12, 31), D(2027, 1, 1), id="terms change next day"),
         pytest.param("maintenance", D(2026, 6, 1), D(2026, 6, 1), id="maintenance at once"),
         pytest.param("incident", D(2026, 6, 1), D(2026, 6, 1), id="incident at once"),
-        pytest.param("service_change", D(2026, 6, 1), D(2026, 6, 1), id="service change"),
+        pytest.param("service_change", D(2026, 6, 1), D(2026, 6, 2), id="service change next day"),
         pytest.param("general", D(2026, 6, 1), D(2026, 6, 1), id="general"),
     ],
 )
@@ -56,6 +56,7 @@ def test_earliest_effective_date(category, published, earliest):
         pytest.param("terms_change", "§17(1)", id="terms_change"),
         pytest.param("service_change", "§16", id="service_change"),
         pytest.param("discontinuation", "§19(2)", id="discontinuation"),
+        pytest.param("business_transfer", "§20", id="business_transfer"),
         pytest.param("general", "§10(1)", id="general"),
     ],
 )

@@ -1,5 +1,7 @@
 """Drafting notices: checking what staff entered against the terms (lead times from
-`portal.rules.notices`: §8(1) 60 days, §19(2) 90 days, §17(1) after the notice), saving a
+`portal.rules.notices`: §8(1) 60 days, §19(2) 90 days, §19(1), §16, §17(1) and §20 after
+the notice day; a discontinuation records its paragraph of §19, a business transfer its
+transferee), saving a
 notice (published at once when its time has come, through `publishing.publish`) and adding the
 progress reports of an incident (§13).
 
@@ -29,13 +31,20 @@ from portal.notices.richtext import to_safe_html
 from portal.notices.services.errors import NoticeError
 from portal.notices.services.publishing import publish
 from portal.rules.jst import jst_date
-from portal.rules.notices import CATEGORIES, check_effective_date, clause_for
+from portal.rules.notices import (
+    CATEGORIES,
+    DISCONTINUATION_BASES,
+    check_effective_date,
+    clause_for,
+)
 from portal.rules.terms import RuleError
 
-EFFECTIVE_REQUIRED = ("fee_change", "terms_change", "discontinuation")
-"""Categories whose notice announces a change on a date: the date is required."""
-EFFECTIVE_ALLOWED = EFFECTIVE_REQUIRED + ("maintenance", "service_change")
-"""Categories that may carry a date (the maintenance day, the day a service changes)."""
+EFFECTIVE_REQUIRED = ("fee_change", "terms_change", "discontinuation", "service_change",
+                      "business_transfer")
+"""Categories whose notice announces a change on a date: the date is required (§16 and §20
+want the notice before the change, so a service change or a transfer needs its date too)."""
+EFFECTIVE_ALLOWED = EFFECTIVE_REQUIRED + ("maintenance",)
+"""Categories that may carry a date (also the maintenance day)."""
 
 
 @dataclass
@@ -51,6 +60,8 @@ class NoticeDraft:
     service_code: str | None = None
     organization_ids: tuple[int, ...] = ()
     effective_date: date | None = None
+    discontinuation_basis: str | None = None  # a key of DISCONTINUATION_BASES (§19(1)/(2))
+    transferee_name: str = ""  # business transfers (§20): who takes the business over
     send_email: bool = True
     publish_at: datetime | None = None
     form_token: str = ""
@@ -60,9 +71,11 @@ def check_draft(draft: NoticeDraft, now: datetime) -> datetime:
     """Validate `draft` against the terms; return the moment it is to be published.
 
     Errors (NoticeError): japanese_required (title/body), unknown_category, scheduled_in_past,
+    basis_required (a discontinuation names §19(1) or §19(2)), transferee_required (§20),
     effective_required, effective_in_past, lead_time_too_short (with clause and earliest, from
-    rules.notices: §8(1) 60 days, §19(2) 90 days, §17(1) after the notice),
-    audience_invalid, organizations_required, organizations_unknown.
+    rules.notices: §8(1) 60 days, §19(2) 90 days, §19(1), §16, §17(1) and §20 the day after
+    the notice at the earliest), audience_invalid, organizations_required,
+    organizations_unknown.
     """
     if draft.category not in CATEGORIES:
         raise NoticeError("unknown_category", field="category")
@@ -74,19 +87,31 @@ def check_draft(draft: NoticeDraft, now: datetime) -> datetime:
     if publish_at < now - timedelta(minutes=5):
         raise NoticeError("scheduled_in_past", field="publish_at")
     publish_at = max(publish_at, now)
+    basis = _check_kind(draft)
     if draft.category in EFFECTIVE_REQUIRED and draft.effective_date is None:
         raise NoticeError("effective_required", field="effective_date",
-                          clause=clause_for(draft.category))
+                          clause=clause_for(draft.category, basis))
     if draft.effective_date is not None and draft.category in EFFECTIVE_ALLOWED:
         if draft.effective_date < jst_date(now):
             raise NoticeError("effective_in_past", field="effective_date")
         try:
-            check_effective_date(draft.category, jst_date(publish_at), draft.effective_date)
+            check_effective_date(draft.category, jst_date(publish_at), draft.effective_date, basis)
         except RuleError as exc:
             raise NoticeError(exc.code, field="effective_date", clause=exc.clause,
                               earliest=exc.earliest) from None
     _check_audience(draft)
     return publish_at
+
+
+def _check_kind(draft: NoticeDraft) -> str | None:
+    """The discontinuation's basis (required, §19(1) or §19(2)) and the transferee (§20)."""
+    if draft.category == "discontinuation":
+        if draft.discontinuation_basis not in DISCONTINUATION_BASES:
+            raise NoticeError("basis_required", field="discontinuation_basis", clause="§19")
+        return draft.discontinuation_basis
+    if draft.category == "business_transfer" and not draft.transferee_name.strip():
+        raise NoticeError("transferee_required", field="transferee_name", clause="§20")
+    return None
 
 
 def _check_audience(draft: NoticeDraft) -> None:
@@ -130,6 +155,10 @@ def create_notice(draft: NoticeDraft, *, staff: User, now: datetime | None = Non
         audience=draft.audience,
         service_code=draft.service_code if draft.audience == "service" else None,
         effective_date=effective,
+        discontinuation_basis=(draft.discontinuation_basis
+                               if draft.category == "discontinuation" else None),
+        transferee_name=(draft.transferee_name.strip()[:200]
+                         if draft.category == "business_transfer" else ""),
         send_email=draft.send_email,
         publish_at=publish_at,
         incident_status="investigating" if draft.category == "incident" else None,

@@ -28,7 +28,6 @@ from portal.notices.models import (
     NotificationAddress,
 )
 from portal.notices.richtext import plain_text
-from portal.rules.notices import clause_for
 from portal.web import external_url
 
 CHUNK = 1000
@@ -68,7 +67,7 @@ def render_notice_mail(notice: Notice) -> tuple[str, str]:
             "email/notice.txt",
             notice=notice,
             body_text=plain_text(notice.source_ja),
-            clause=clause_for(notice.category),
+            clause=notice.clause,
             url=external_url("notices.notice_detail", notice_id=notice.id),
         )
     subject, _, body = text.lstrip().partition("\n")
