@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.lifecycle.services import end_contract
 from portal.mail import queue_mail
 from portal.notices.models import NotificationAddress
+from portal.notices.services.addresses import usable_condition
 from portal.oversight.models import TERMINATION_GROUNDS, ProviderAction
 from portal.oversight.services import OversightError
 from portal.web import external_url
@@ -30,7 +31,7 @@ from portal.web import external_url
 
 def _recipients(organization_id: int) -> list[tuple[str, User | None, str | None]]:
     """(address, admin or None, locale) of the admins and the confirmed notification
-    addresses, each address once."""
+    addresses that have not bounced (§10(2)), each address once."""
     seen, result = set(), []
     for admin in organization_admins(organization_id):
         if admin.email.lower() not in seen:
@@ -38,7 +39,7 @@ def _recipients(organization_id: int) -> list[tuple[str, User | None, str | None
             result.append((admin.email, admin, admin.locale))
     for address in db.session.scalars(sa.select(NotificationAddress.email).where(
             NotificationAddress.organization_id == organization_id,
-            NotificationAddress.status == "confirmed").order_by(NotificationAddress.id)):
+            usable_condition()).order_by(NotificationAddress.id)):
         if address.lower() not in seen:
             seen.add(address.lower())
             result.append((address, None, None))

@@ -2,7 +2,7 @@
 mail, and the delivery records staff read (§10(1)).
 
 Publishing is one transaction: the notice, one `NoticeDelivery` per organization of the
-audience (the §10(1) posting record) and one outbox mail per *confirmed* notification address,
+audience (the §10(1) posting record) and one outbox mail per *confirmed* notification address that has not bounced,
 all written with batched INSERT … RETURNING in chunks of `CHUNK` rows, so the number of SQL
 statements does not grow with the number of organizations. The mail is rendered once per
 notice, not once per recipient. Services add and flush, never commit.
@@ -28,6 +28,7 @@ from portal.notices.models import (
     NotificationAddress,
 )
 from portal.notices.richtext import plain_text
+from portal.notices.services.addresses import usable_condition
 from portal.rules.notices import clause_for
 from portal.web import external_url
 
@@ -110,7 +111,7 @@ def _queue_notice_mail(notice: Notice, now: datetime, delivery_by_org: dict[int,
         sa.select(NotificationAddress.id, NotificationAddress.organization_id,
                   NotificationAddress.email)
         .join(NoticeDelivery, NoticeDelivery.organization_id == NotificationAddress.organization_id)
-        .where(NoticeDelivery.notice_id == notice.id, NotificationAddress.status == "confirmed")
+        .where(NoticeDelivery.notice_id == notice.id, usable_condition())
         .order_by(NotificationAddress.organization_id, NotificationAddress.id)
     ).all()
     if not addresses:
