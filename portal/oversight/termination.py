@@ -19,6 +19,7 @@ from portal.accounts.models import Organization, User
 from portal.billing import services as billing
 from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract
+from portal.contracts.partners import partners_of, queue_partner_copies
 from portal.extensions import db
 from portal.lifecycle.services import end_contract
 from portal.mail import queue_mail
@@ -68,6 +69,7 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
                             created_at=now_utc())
     db.session.add(action)
     db.session.flush()
+    partners = partners_of(organization.id)  # before the contracts end (§31(1) copies)
     for contract in db.session.scalars(sa.select(Contract).where(
             Contract.organization_id == organization.id,
             Contract.status.in_(LIVE_STATUSES)).order_by(Contract.id)).all():
@@ -78,4 +80,8 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
         queue_mail("oversight_terminate", address, "oversight_terminated", locale=locale or "ja",
                    organization_id=organization.id, organization=organization, action=action,
                    recipient=admin, history_url=url, final=final)
+    queue_partner_copies("oversight_terminate", "oversight_terminated",
+                         organization_id=organization.id, organization_name=organization.name,
+                         partners=partners, organization=organization, action=action,
+                         history_url=url, final=final)
     return action

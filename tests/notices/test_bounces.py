@@ -71,7 +71,7 @@ def test_every_mail_leaves_with_its_own_signed_return_path(app, db, smtp):
     assert mail_for_return_path(f"no-reply+{first.id}-{'0' * 20}@portal.example.jp") is None
     assert mail_for_return_path("no-reply@portal.example.jp") is None
     # The Message-ID carries the same signed id (the fallback for reports that lost it).
-    message = dict((r[0], m) for r, m in smtp.messages)["taro@example.co.jp"]
+    message = {r[0]: m for r, m in smtp.messages}["taro@example.co.jp"]
     assert mail_for_message_id(message["Message-ID"]) == first
 
 
