@@ -277,3 +277,20 @@ def test_the_staff_queue_page_statement_count_does_not_grow(app, client, auth, m
         counts.append(len(statements))
         auth.sign_out()
     assert counts[0] == counts[1], counts
+
+
+def test_an_organization_whose_only_address_bounced_is_flagged_as_unreached(app, db, make):
+    """Notices reach nobody: the §10 'no confirmed address' flag (admins, staff) holds too."""
+    clock.set_frozen(NOW)
+    org = _org(make, emails=("gone@a.example.jp",))
+    make.contract(org)
+    assert not services.lacks_confirmed_address(org.id)
+    mail = queue_mail("notice", "gone@a.example.jp", "test_mail", organization_id=org.id,
+                      requested_by="x", created_at=None)
+    db.session.flush()
+    db.session.add(MailBounce(organization_id=org.id, outbox_mail_id=mail.id,
+                              email="gone@a.example.jp", status="5.1.1", matched_by="return_path",
+                              mail_created_at=mail.created_at, report_hash="c" * 64))
+    db.session.commit()
+    assert services.lacks_confirmed_address(org.id)
+    assert db.session.scalar(services.missing_address_count()) == 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organization
@@ -88,12 +89,16 @@ def record_report(raw: bytes, run: BounceRun, key: str, *, now: datetime) -> boo
     if db.session.scalar(sa.select(MailBounce.id).where(MailBounce.report_hash == digest)):
         run.already += 1
         return True
-    db.session.add(MailBounce(
-        organization_id=mail.organization_id, outbox_mail_id=mail.id,
-        email=mail.to_address.strip().lower(), final_recipient=block.final_recipient[:254],
-        status=block.status, diagnostic=block.diagnostic, matched_by=matched_by,
-        mail_created_at=mail.created_at, reported_at=now, report_hash=digest))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a second node reading the same report at once
+            db.session.add(MailBounce(
+                organization_id=mail.organization_id, outbox_mail_id=mail.id,
+                email=mail.to_address.strip().lower(), final_recipient=block.final_recipient[:254],
+                status=block.status, diagnostic=block.diagnostic, matched_by=matched_by,
+                mail_created_at=mail.created_at, reported_at=now, report_hash=digest))
+    except IntegrityError:
+        run.already += 1
+        return True
     run.flagged.append(mail.to_address.strip().lower())
     return True
 
