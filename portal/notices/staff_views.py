@@ -126,3 +126,11 @@ def bounced_addresses():
     by a delivery status notification; left out of notices until confirmed again."""
     pagination = services.bounced_address_page(page_number(request.args.get("page")))
     return render_template("notices/staff_bounced_addresses.html", pagination=pagination)
+
+
+@bp.route("/mail-bounces")
+def reported_bounces():
+    """Every delivery status notification recorded by `flask portal bounces`, whatever mail
+    it was about: staff see a partner contact or a user address that no longer works."""
+    pagination = services.reported_bounces_page(page_number(request.args.get("page")))
+    return render_template("notices/staff_reported_bounces.html", pagination=pagination)

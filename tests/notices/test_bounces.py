@@ -294,3 +294,51 @@ def test_an_organization_whose_only_address_bounced_is_flagged_as_unreached(app,
     db.session.commit()
     assert services.lacks_confirmed_address(org.id)
     assert db.session.scalar(services.missing_address_count()) == 1
+
+
+def test_a_bounced_partner_copy_is_listed_for_staff_and_flags_no_address(
+        app, client, auth, make, db, smtp, tmp_path):
+    from portal.contracts.partners import set_partner_contact
+
+    clock.set_frozen(NOW)
+    org = _org(make, emails=("info@a.example.jp",))
+    contract = make.contract(org, channel="reseller", partner_name="販売店シー")
+    set_partner_contact(contract, "left@reseller.example.jp")
+    db.session.commit()
+    make.notice(title_ja="お知らせ")
+    deliver_pending()
+    sent = _sent(smtp)
+    box = mailbox.Maildir(tmp_path / "bounces", create=True)
+    box.add(dsn.exchange_failed(return_path=sent["left@reseller.example.jp"][0],
+                                recipient="left@reseller.example.jp",
+                                original=dsn.original_headers(sent["left@reseller.example.jp"][1])))
+    assert "flagged left@reseller.example.jp" in _run(app, tmp_path / "bounces").output
+    assert _bounced(org) == set()  # the customer's own address is fine
+    make.staff(login_id="ops")
+    auth.sign_in("ops")
+    page = client.get("/staff/mail-bounces").get_data(as_text=True)
+    assert "left@reseller.example.jp" in page and "5.1.10" in page and "株式会社エー" in page
+    assert "<code>notice</code>" in page
+
+
+def test_the_reported_bounces_page_statement_count_does_not_grow(app, client, auth, make, db):
+    make.staff(login_id="ops")
+    counts = []
+    for size in (3, 30):
+        for i in range(size):
+            org = make.org()
+            mail = queue_mail("notice", f"u{org.id}@example.jp", "test_mail",
+                              organization_id=org.id, requested_by="x", created_at=None)
+            db.session.flush()
+            db.session.add(MailBounce(
+                organization_id=org.id, outbox_mail_id=mail.id, email=mail.to_address,
+                status="5.1.1", matched_by="return_path", mail_created_at=mail.created_at,
+                report_hash=f"r{org.id}-{i}".ljust(64, "0")))
+        db.session.commit()
+        auth.sign_in("ops")
+        with count_queries(db.engine) as statements:
+            response = client.get("/staff/mail-bounces")
+        assert response.status_code == 200
+        counts.append(len(statements))
+        auth.sign_out()
+    assert counts[0] == counts[1], counts

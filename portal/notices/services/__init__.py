@@ -37,6 +37,7 @@ from portal.notices.services.bounces import (
     bounced_address_count,
     bounced_address_page,
     process_maildir,
+    reported_bounces_page,
 )
 from portal.notices.services.drafting import (
     EFFECTIVE_ALLOWED,
@@ -94,6 +95,7 @@ __all__ = [
     "bounced_addresses",
     "bounced_condition",
     "process_maildir",
+    "reported_bounces_page",
     "usable_condition",
     "check_draft",
     "confirm_address",

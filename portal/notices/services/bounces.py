@@ -158,3 +158,20 @@ def bounced_address_page(page: int, per_page: int = 50) -> Page:
         .where(*where).order_by(NotificationAddress.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     return Page(page=page, per_page=per_page, total=total, items=[tuple(r) for r in rows])
+
+
+def reported_bounces_page(page: int, per_page: int = 50) -> Page:
+    """Every recorded report, newest first, whatever mail it was about (a user's own
+    address, a partner contact's copy, a notification address), each as (bounce, outbox
+    mail kind, organization or None, whether the address is a live notification address of
+    the organization). Two statements."""
+    notification = sa.exists().where(
+        NotificationAddress.organization_id == MailBounce.organization_id,
+        NotificationAddress.email == MailBounce.email, NotificationAddress.status != "removed")
+    total = db.session.scalar(sa.select(sa.func.count(MailBounce.id))) or 0
+    rows = db.session.execute(
+        sa.select(MailBounce, OutboxMail.kind, Organization, notification.label("notification"))
+        .join(OutboxMail, OutboxMail.id == MailBounce.outbox_mail_id)
+        .outerjoin(Organization, Organization.id == MailBounce.organization_id)
+        .order_by(MailBounce.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(page=page, per_page=per_page, total=total, items=[tuple(r) for r in rows])
