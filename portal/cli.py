@@ -4,6 +4,7 @@
 - `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password)
 - `mail`: deliver pending outbox mail once (run it from cron or a loop)
 - `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
+- `bounces [--maildir PATH]`: read the delivery status notifications in the bounce Maildir
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from portal.daily import pending_days, run_daily
 from portal.demo import database_is_empty, load_demo
 from portal.extensions import db
 from portal.mail import deliver_pending
+from portal.notices.services.bounces import process_maildir
 from portal.sharing.storage import get_storage
 from portal.terms.importing import TermsImportError, import_file
 
@@ -96,6 +98,31 @@ def mail_command() -> None:
     db.session.commit()
     counts = deliver_pending()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@portal_cli.command("bounces")
+@click.option("--maildir", "path", default=None,
+              help="The Maildir the mail server delivers bounces to (default: BOUNCE_MAILDIR).")
+def bounces_command(path: str | None) -> None:
+    """Flag the addresses that bounced, from the reports in the bounce Maildir (§10(2)).
+
+    Exits with status 1 when reports were left unread, so cron mails the output."""
+    path = path or current_app.config.get("BOUNCE_MAILDIR")
+    if not path:
+        raise click.UsageError("Set PORTAL_BOUNCE_MAILDIR or pass --maildir.")
+    try:
+        run = process_maildir(path, commit=db.session.commit)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"bounced: {len(run.flagged)}, delayed or transient: {run.transient}, "
+               f"already recorded: {run.already}, left unread: "
+               f"{len(run.unparsable) + len(run.unmatched)}")
+    for address in run.flagged:
+        click.echo(f"  flagged {address}")
+    for key, reason in run.unparsable + run.unmatched:
+        click.echo(f"  left {key}: {reason}", err=True)
+    if run.unparsable or run.unmatched:
+        raise SystemExit(1)
 
 
 @portal_cli.command("tick")

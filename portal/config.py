@@ -116,6 +116,13 @@ class BaseConfig:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Customer Portal <no-reply@portal.example.jp>")
     MAIL_MAX_ATTEMPTS = _int("PORTAL_MAIL_MAX_ATTEMPTS", 8)
     MAIL_TIMEOUT_SECONDS = _int("PORTAL_MAIL_TIMEOUT", 10)
+    # Bounces (§10(2)): every mail's envelope sender is <local>+<signed id>@<domain> of this
+    # address (empty: the MAIL_FROM address); the mail server delivers what comes back to
+    # <local>+anything@<domain> into the Maildir that `flask portal bounces` reads
+    # (docs/operations.md, "Bounces").
+    MAIL_BOUNCE_ADDRESS = os.environ.get("PORTAL_MAIL_BOUNCE_ADDRESS", "")
+    MAIL_RECIPIENT_DELIMITER = os.environ.get("PORTAL_MAIL_RECIPIENT_DELIMITER", "+")
+    BOUNCE_MAILDIR = os.environ.get("PORTAL_BOUNCE_MAILDIR", "")
 
     # The public base address used in links inside mail.
     BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

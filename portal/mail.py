@@ -7,6 +7,15 @@ mail server that is down loses nothing: delivery is retried with a growing back-
 `MAIL_MAX_ATTEMPTS`. A recipient the server rejects outright is marked `rejected` (no retry).
 Without `MAIL_URL` mail stays in the outbox and staff can read it in the console.
 
+Every mail leaves with its own return path (VERP, `return_path`): the envelope sender is
+`<local>+<id>-<signature>@<domain>` of `MAIL_BOUNCE_ADDRESS` (default: the `MAIL_FROM`
+address), where the signature is an HMAC of the outbox id and the recipient under
+`SECRET_KEY`. A delivery status notification that comes back to that address names the outbox
+mail it is about (`mail_for_return_path`), and nobody without the key can forge one for
+another mail or address. The Message-ID carries the same signed id, so a report that lost the
+return path can still be tied to its mail through the returned headers (`mail_for_message_id`).
+The reports themselves are read by the notices area (`flask portal bounces`).
+
 Secret-bearing mail (`secret_fields`: an invitation, reset or confirmation link) is kept
 twice: `body` is rendered with every secret replaced by a placeholder (what staff see), and
 `sealed_body` is the real text sealed with `portal.sealing` (a key from configuration). Only
@@ -16,11 +25,14 @@ sealed text is dropped, so the database holds no working link after delivery
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlalchemy as sa
@@ -123,6 +135,66 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+# --- per-mail return paths (VERP) -------------------------------------------------------------
+
+_TOKEN = re.compile(r"^(\d{1,18})-([0-9a-f]{20})$")
+_MESSAGE_ID = re.compile(r"<portal\.(\d{1,18})\.([0-9a-f]{20})@[^>]+>")
+
+
+def _signature(mail_id: int, to_address: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    text = f"return-path:{mail_id}:{to_address.strip().lower()}".encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()[:20]
+
+
+def _bounce_mailbox() -> tuple[str, str, str]:
+    """(local part, delimiter, domain) of the bounce mailbox from configuration."""
+    cfg = current_app.config
+    address = parseaddr(cfg.get("MAIL_BOUNCE_ADDRESS") or cfg["MAIL_FROM"])[1]
+    local, _at, domain = address.rpartition("@")
+    if not local or not domain:
+        raise ValueError(f"MAIL_BOUNCE_ADDRESS / MAIL_FROM has no usable address: {address!r}")
+    return local, cfg.get("MAIL_RECIPIENT_DELIMITER") or "+", domain
+
+
+def return_path(mail: OutboxMail) -> str:
+    """The envelope sender of `mail`: `bounces+<id>-<signature>@domain`."""
+    local, delimiter, domain = _bounce_mailbox()
+    return f"{local}{delimiter}{mail.id}-{_signature(mail.id, mail.to_address)}@{domain}"
+
+
+def _verified(mail_id: str, signature: str) -> OutboxMail | None:
+    mail = db.session.get(OutboxMail, int(mail_id))
+    if mail is None or not hmac.compare_digest(_signature(mail.id, mail.to_address), signature):
+        return None
+    return mail
+
+
+def mail_for_return_path(address: str) -> OutboxMail | None:
+    """The outbox mail whose return path is `address`, or None when the address is not one of
+    ours or its signature does not match (a forged or mistyped token). Case-insensitive."""
+    local, delimiter, domain = _bounce_mailbox()
+    address = parseaddr(address)[1].strip().lower()
+    box, _at, host = address.rpartition("@")
+    prefix = f"{local}{delimiter}".lower()
+    if host != domain.lower() or not box.startswith(prefix):
+        return None
+    match = _TOKEN.match(box[len(prefix):])
+    return _verified(*match.groups()) if match else None
+
+
+def message_id(mail: OutboxMail) -> str:
+    """The Message-ID of `mail`, the same on every retry, carrying its signed id."""
+    domain = _bounce_mailbox()[2]
+    return f"<portal.{mail.id}.{_signature(mail.id, mail.to_address)}@{domain}>"
+
+
+def mail_for_message_id(value: str) -> OutboxMail | None:
+    """The outbox mail whose Message-ID is `value` (as `message_id` made it), or None."""
+    match = _MESSAGE_ID.search(value or "")
+    return _verified(*match.groups()) if match else None
+
+
 def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     """A MIME message; non-ASCII subjects are RFC 2047 encoded, bodies UTF-8."""
     msg = EmailMessage()
@@ -130,7 +202,7 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     msg["To"] = mail.to_address
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain="portal.invalid")
+    msg["Message-ID"] = message_id(mail)
     msg.set_content(mail.delivery_body(), charset="utf-8")
     return msg
 
@@ -194,7 +266,8 @@ def deliver_pending(limit: int = 500) -> dict[str, int]:
     try:
         for mail in due:
             try:
-                conn.send_message(build_message(mail, cfg["MAIL_FROM"]))
+                conn.send_message(build_message(mail, cfg["MAIL_FROM"]),
+                                  from_addr=return_path(mail))
             except SealError as exc:
                 # No configured key opens it (rotated away too early): it can never be sent.
                 mail.attempts += 1

@@ -15,7 +15,7 @@ from portal.accounts.models import (  # noqa: F401
     UserSession,
 )
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem  # noqa: F401
-from portal.contracts.models import Contract, Plan, PlanFeeChange, Service  # noqa: F401
+from portal.contracts.models import Contract, PartnerContact, Plan, PlanFeeChange, Service  # noqa: F401
 from portal.daily import DailyRun  # noqa: F401
 from portal.lifecycle.models import (  # noqa: F401
     CancellationNotice,
@@ -23,13 +23,13 @@ from portal.lifecycle.models import (  # noqa: F401
     ContractRenewal,
     DataDeletion,
     LifecycleReminder,
-    PartnerContact,
     PlanChangeRequest,
     RenewalApplication,
     TrialConversionRequest,
 )
 from portal.mail import OutboxMail  # noqa: F401
 from portal.notices.models import (  # noqa: F401
+    MailBounce,
     Notice,
     NoticeDelivery,
     NoticeDeliveryMail,

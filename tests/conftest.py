@@ -158,6 +158,7 @@ def auth(client):
 class Recorder:
     def __init__(self):
         self.messages = []
+        self.senders = []  # the envelope sender (MAIL FROM) of each message, in order
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("reject"):
@@ -166,6 +167,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.senders.append(envelope.mail_from)
         self.messages.append(
             (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
         )
@@ -175,7 +177,8 @@ class Recorder:
 @pytest.fixture
 def smtp(app):
     """A real SMTP server (aiosmtpd) on loopback; MAIL_URL points at it during the test.
-    Yields the recorder: `.messages` is a list of (recipients, EmailMessage). Recipients
+    Yields the recorder: `.messages` is a list of (recipients, EmailMessage), `.senders` the
+    MAIL FROM of each. Recipients
     starting with "reject" are refused with 550."""
     from aiosmtpd.controller import Controller
 

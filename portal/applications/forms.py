@@ -270,6 +270,8 @@ class ApproveForm(FlaskForm):
         _l("Start date (起算日)"),
         validators=[DataRequired(message=_l("Enter the start date."))],
     )
+    # Partner applications only: the partner's contact, known to staff (§31(1)).
+    partner_email = email_field(_l("Partner contact email"), required=False)
     approve = SubmitField(_l("Approve and send the usage-start notice"))
 
 

@@ -24,6 +24,7 @@ from portal.applications.models import Application, ApplicationInquiry, Applicat
 from portal.clock import now_utc, today_jst
 from portal.contracts import services as contract_services
 from portal.contracts.models import Plan
+from portal.contracts.partners import Partner, queue_partner_copies, set_partner_contact
 from portal.contracts.quotas import QuotaExceeded
 from portal.contracts.services import ContractError, Residency
 from portal.extensions import db
@@ -304,10 +305,14 @@ def registered_address(application: Application) -> dict[str, str]:
             "phone": application.phone, "representative_name": application.representative_name}
 
 
-def approve(application: Application, *, start_date: date, staff: User, client) -> Organization:
+def approve(application: Application, *, start_date: date, staff: User, client,
+            partner_email: str = "") -> Organization:
     """Approve: create the organization, its contracts (trials end after 30 days), the first
     customer admin's invitation (single use, 7 days) and queue the usage-start notice (§5(1)),
-    whose link confirms the contact email as the first notification address (§10(2)).
+    whose link confirms the contact email as the first notification address (§10(2)). For
+    a partner application, `partner_email` (entered by staff, who know the partner) becomes
+    the partner contact of its contracts and gets a copy of the notice without that link
+    (§31(1), `portal.contracts.partners`).
 
     Errors: ApplicationError already_decided (approved or rejected before), start_in_past,
     contract (a ContractError's code, e.g. japan_only with its §31(5) reasons).
@@ -346,9 +351,17 @@ def approve(application: Application, *, start_date: date, staff: User, client) 
         raise ApplicationError("invitation", clause=getattr(exc, "clause", ""),
                                reasons=[str(exc)]) from None
     url = register_applicant_address(organization, application.contact_email, now=now)
+    notice = {"start_date": start_date, "application": application, "contracts": contracts}
     queue_mail("usage_start_notice", application.contact_email, "application_usage_start",
-               locale=application.locale, organization_id=organization.id, start_date=start_date,
-               application=application, contracts=contracts, address_url=url)
+               locale=application.locale, organization_id=organization.id, address_url=url,
+               secret_fields=("address_url",), **notice)
+    if partner_email.strip() and application.channel != "direct":
+        for contract in contracts:
+            set_partner_contact(contract, partner_email)
+        queue_partner_copies("usage_start_notice", "application_usage_start",
+                             organization_id=organization.id, organization_name=organization.name,
+                             partners=[Partner(partner_email.strip(), application.partner_name)],
+                             withheld=("address_url",), **notice)
     record_event("application_approved", client, user=staff, application=application.reference,
                  organization_id=organization.id)
     return organization

@@ -66,7 +66,7 @@ def application_approve(application_id: int):
         return _detail(application, approve_form=form, code=400)
     with transaction(report=False) as done:
         services.approve(application, start_date=form.start_date.data, staff=current_user,
-                         client=client_info())
+                         client=client_info(), partner_email=form.partner_email.data or "")
     if not done:
         return _refused(application_id, "approve_form", form, done.error)
     flash(_("Application %(ref)s was approved; the usage-start notice and the invitation were sent.",

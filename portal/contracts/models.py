@@ -187,3 +187,18 @@ class PlanFeeChange(db.Model):
 
     def __repr__(self) -> str:
         return f"<PlanFeeChange plan={self.plan_id} {self.old_fee}→{self.fee} on {self.effective_date}>"
+
+
+class PartnerContact(db.Model):
+    """The partner's contact address for one contract (§31(1)): it receives the copies of the
+    mail §31(1) lets the partner handle (`portal.contracts.partners`). Set by staff (at
+    approval or on the contract's partner page), never by the applicant."""
+
+    __tablename__ = "partner_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contracts.id"), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    __table_args__ = (sa.CheckConstraint("email <> ''", name="email"),)

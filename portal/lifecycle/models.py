@@ -5,8 +5,8 @@ onboarding engineer's `contracts` table instead of adding columns to it: plan ch
 (§14(1)(2)), cancellation notices with their quote as given (§14(3)(4)), agent renewal
 applications (§31(2)), trial conversion requests (§12(5)), the record of each contract's end
 and of each renewal the daily job applied, the reminders already mailed (so a second run of the
-job mails nothing), the deletion of registered data (§14(5)) and partner contact addresses
-(§31(1)). "One open X per contract" is a partial unique index in each case.
+job mails nothing), and the deletion of registered data (§14(5)); partner contact addresses (§31(1)) moved to
+`portal.contracts.models` (every area copies mail to them). "One open X per contract" is a partial unique index in each case.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
-from portal.contracts.models import Contract, Plan
+from portal.contracts.models import Contract, PartnerContact, Plan  # noqa: F401  (PartnerContact moved to contracts; re-exported for older imports)
 from portal.db import partial_unique_index
 from portal.extensions import db
 
@@ -251,16 +251,3 @@ class DataDeletion(db.Model):
     day: Mapped[date] = mapped_column(sa.Date)
     deleted_at: Mapped[datetime] = mapped_column(default=now_utc)
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
-
-
-class PartnerContact(db.Model):
-    """The partner's contact address for one contract (§31(1)): it receives a copy of mail."""
-
-    __tablename__ = "partner_contacts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contracts.id"), unique=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
-
-    __table_args__ = (sa.CheckConstraint("email <> ''", name="email"),)

@@ -22,4 +22,6 @@ def register(app: Flask) -> None:
                    _l("Organizations without a confirmed notification address"),
                    services.missing_address_count, "staff.organizations_missing_address",
                    clause="§10(1)", warn=True)
+    register_queue(app, "bounced_notification_addresses", _l("Notification addresses that bounced"),
+                   services.bounced_address_count, "staff.bounced_addresses", clause="§10(2)")
     register_fee_notice_source(app, published_fee_notices)  # §8(1) fee changes link to them

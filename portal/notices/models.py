@@ -221,3 +221,35 @@ class NotificationAddressEvent(db.Model):
             _in("event", ("added", "confirmed", "resent", "removed")), name="event"
         ),
     )
+
+
+class MailBounce(db.Model):
+    """A permanent delivery failure reported later by the recipient's side (an RFC 3464
+    report read by `flask portal bounces`, §10(2)): which outbox mail, to whom, the status and
+    the diagnostic. A live notification address of the mail's organization with a bounce of a
+    mail written since the address was added or last confirmed is flagged and not used for
+    notices until it is confirmed again. `report_hash` (SHA-256 of the report's bytes) makes
+    reading the same report twice record it once."""
+
+    __tablename__ = "mail_bounces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True)
+    outbox_mail_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_mails.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))  # the outbox mail's recipient, lower case
+    final_recipient: Mapped[str] = mapped_column(sa.String(254), default="")
+    status: Mapped[str] = mapped_column(sa.String(12))  # "5.1.1"
+    diagnostic: Mapped[str] = mapped_column(sa.String(500), default="")
+    matched_by: Mapped[str] = mapped_column(sa.String(20))
+    mail_created_at: Mapped[datetime]  # when the bounced mail was written (vs. confirmation)
+    reported_at: Mapped[datetime] = mapped_column(default=now_utc)
+    report_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("matched_by IN ('return_path', 'message_id')", name="matched_by"),
+        sa.Index("ix_mail_bounces_address", "organization_id", "email"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<MailBounce id={self.id} status={self.status!r}>"

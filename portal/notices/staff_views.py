@@ -1,5 +1,6 @@
 """Staff pages for notices (/staff/notices…), registered on the staff console's blueprint
-(staff only): the list, publishing a notice, a notice's delivery records and incident updates.
+(staff only): the list, publishing a notice, a notice's delivery records and incident updates,
+and the queues of organizations without a confirmed address and of bounced addresses.
 The terms area adds its own page (/staff/terms/new) to the same console."""
 from __future__ import annotations
 
@@ -119,3 +120,19 @@ def organizations_missing_address():
     """Organizations with a paid contract and no confirmed notification address (§10)."""
     pagination = services.organizations_missing_address(page_number(request.args.get("page")))
     return render_template("notices/staff_missing_addresses.html", pagination=pagination)
+
+
+@bp.route("/notification-addresses/bounced")
+def bounced_addresses():
+    """Notification addresses that bounced (§10(2)): refused by the SMTP server or reported
+    by a delivery status notification; left out of notices until confirmed again."""
+    pagination = services.bounced_address_page(page_number(request.args.get("page")))
+    return render_template("notices/staff_bounced_addresses.html", pagination=pagination)
+
+
+@bp.route("/mail-bounces")
+def reported_bounces():
+    """Every delivery status notification recorded by `flask portal bounces`, whatever mail
+    it was about: staff see a partner contact or a user address that no longer works."""
+    pagination = services.reported_bounces_page(page_number(request.args.get("page")))
+    return render_template("notices/staff_reported_bounces.html", pagination=pagination)

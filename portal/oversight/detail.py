@@ -12,10 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Organization, User
-from portal.contracts.models import LIVE_STATUSES, Contract
+from portal.contracts.models import LIVE_STATUSES, Contract, PartnerContact
 from portal.contracts.quotas import KINDS, current_usage, format_quota, organization_limit, quota_label
 from portal.extensions import db
-from portal.lifecycle.models import PartnerContact
 from portal.oversight import services
 
 

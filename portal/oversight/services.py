@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.directory import organization_admins
 from portal.accounts.models import Organization, User
 from portal.clock import now_utc
+from portal.contracts.partners import queue_partner_copies
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.mail import queue_mail
@@ -56,6 +57,10 @@ def _mail_admins(organization: Organization, action: ProviderAction, template: s
         queue_mail(f"oversight_{action.kind}", admin.email, template, locale=admin.locale or "ja",
                    organization_id=organization.id, organization=organization, action=action,
                    recipient=admin, history_url=url)
+    # §31(1) "other notices": the partner of a partner customer gets a copy.
+    queue_partner_copies(f"oversight_{action.kind}", template, organization_id=organization.id,
+                         organization_name=organization.name, organization=organization,
+                         action=action, history_url=url)
     return len(admins)
 
 

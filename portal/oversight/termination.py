@@ -19,10 +19,12 @@ from portal.accounts.models import Organization, User
 from portal.billing import services as billing
 from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract
+from portal.contracts.partners import partners_of, queue_partner_copies
 from portal.extensions import db
 from portal.lifecycle.services import end_contract
 from portal.mail import queue_mail
 from portal.notices.models import NotificationAddress
+from portal.notices.services.addresses import usable_condition
 from portal.oversight.models import TERMINATION_GROUNDS, ProviderAction
 from portal.oversight.services import OversightError
 from portal.web import external_url
@@ -30,7 +32,7 @@ from portal.web import external_url
 
 def _recipients(organization_id: int) -> list[tuple[str, User | None, str | None]]:
     """(address, admin or None, locale) of the admins and the confirmed notification
-    addresses, each address once."""
+    addresses that have not bounced (§10(2)), each address once."""
     seen, result = set(), []
     for admin in organization_admins(organization_id):
         if admin.email.lower() not in seen:
@@ -38,7 +40,7 @@ def _recipients(organization_id: int) -> list[tuple[str, User | None, str | None
             result.append((admin.email, admin, admin.locale))
     for address in db.session.scalars(sa.select(NotificationAddress.email).where(
             NotificationAddress.organization_id == organization_id,
-            NotificationAddress.status == "confirmed").order_by(NotificationAddress.id)):
+            usable_condition()).order_by(NotificationAddress.id)):
         if address.lower() not in seen:
             seen.add(address.lower())
             result.append((address, None, None))
@@ -67,6 +69,7 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
                             created_at=now_utc())
     db.session.add(action)
     db.session.flush()
+    partners = partners_of(organization.id)  # before the contracts end (§31(1) copies)
     for contract in db.session.scalars(sa.select(Contract).where(
             Contract.organization_id == organization.id,
             Contract.status.in_(LIVE_STATUSES)).order_by(Contract.id)).all():
@@ -77,4 +80,8 @@ def terminate(organization: Organization, ground: str, reason: str, *, by: User,
         queue_mail("oversight_terminate", address, "oversight_terminated", locale=locale or "ja",
                    organization_id=organization.id, organization=organization, action=action,
                    recipient=admin, history_url=url, final=final)
+    queue_partner_copies("oversight_terminate", "oversight_terminated",
+                         organization_id=organization.id, organization_name=organization.name,
+                         partners=partners, organization=organization, action=action,
+                         history_url=url, final=final)
     return action

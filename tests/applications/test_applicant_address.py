@@ -54,8 +54,10 @@ def test_approval_registers_the_contact_email_confirmed_by_the_usage_start_notic
     auth.sign_in("org-admin")
     home = client.get("/").get_data(as_text=True)
     assert "確認済みの通知先メールアドレスがありません" in home
+    # The link is sealed until delivery: the stored body (what staff read) has none.
+    assert notice.secret and "/notification-addresses/confirm/" not in notice.body
     # Open the link of the usage-start notice and confirm.
-    link = _confirm_link(notice.body)
+    link = _confirm_link(notice.delivery_body())
     path = link[link.index("/notification-addresses"):]
     response = client.post(path, data={"csrf_token": auth.csrf_token(path)})
     assert response.status_code == 200

@@ -31,6 +31,7 @@ from portal.accounts.models import (
 from portal.accounts.signin.resets import issue_reset
 from portal.accounts.signin.services import end_all_sessions
 from portal.clock import now_utc
+from portal.contracts.partners import queue_partner_copies
 from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.mail import queue_mail
@@ -160,14 +161,20 @@ def _staff_link(report: MisuseReport) -> str:
 
 
 def _notify(report: MisuseReport, users: list[User], *, staff: bool = True) -> None:
-    """Mail every admin of the report's organization and (unless `staff` is false) every
-    staff member that these accounts were contained."""
+    """Mail every admin of the report's organization (and the partner's copy without the
+    login IDs, §31(1)) and (unless `staff` is false) every staff member that these accounts
+    were contained."""
     organization = db.session.get(Organization, report.organization_id)
     link = external_url("accounts.misuse_reports")
     for admin in organization_admins(report.organization_id):
         queue_mail("misuse_report_admin", admin.email, "misuse_report_admin", locale=admin.locale or "ja",
                    organization_id=report.organization_id, report=report, accounts=users,
                    organization=organization, link=link)
+    # §31(1) "other notices": the partner learns that accounts were locked, not which ones.
+    queue_partner_copies("misuse_report_admin", "misuse_report_admin",
+                         organization_id=organization.id, organization_name=organization.name,
+                         report=report, accounts=users, account_count=len(users),
+                         organization=organization, link=link, withheld=("accounts",))
     if staff:
         for member in staff_members():
             queue_mail("misuse_report_staff", member.email, "misuse_report_staff", locale=member.locale or "ja",

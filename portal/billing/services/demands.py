@@ -15,6 +15,7 @@ from portal.accounts.models import Organization
 from portal.billing.models import Demand, Invoice
 from portal.billing.services.common import BillingError
 from portal.billing.services.statements import Statement, open_invoices_query, statement, statements
+from portal.contracts.partners import queue_partner_copies
 from portal.extensions import db
 from portal.mail import queue_mail
 from portal.rules.notices import termination_allowed_from
@@ -22,7 +23,8 @@ from portal.web import external_url
 
 
 def send_demand(invoice: Invoice, *, by, today: date) -> Demand:
-    """Record a demand for `invoice` dated `today` and mail the admins.
+    """Record a demand for `invoice` dated `today` and mail the admins (and the partner's copy,
+    §31(1)).
 
     Errors: BillingError demand_not_unpaid (not overdue), demand_same_day (one per day).
     Clause: §15(1)①.
@@ -38,11 +40,14 @@ def send_demand(invoice: Invoice, *, by, today: date) -> Demand:
             db.session.flush()
     except IntegrityError:
         raise BillingError("demand_same_day", "§15(1)①") from None
-    url = external_url("billing.invoice", invoice_id=invoice.id)
+    mail = {"invoice": invoice, "statement": st, "deadline": termination_allowed_from(today),
+            "url": external_url("billing.invoice", invoice_id=invoice.id)}
     for admin in organization_admins(invoice.organization_id):
         queue_mail("billing_demand", admin.email, "billing_demand", locale=admin.locale,
-                   organization_id=invoice.organization_id, recipient=admin, invoice=invoice,
-                   statement=st, url=url, deadline=termination_allowed_from(today))
+                   organization_id=invoice.organization_id, recipient=admin, **mail)
+    organization = db.session.get(Organization, invoice.organization_id)
+    queue_partner_copies("billing_demand", "billing_demand", organization_id=organization.id,
+                         organization_name=organization.name, **mail)  # §31(1): fees, §8
     return demand
 
 

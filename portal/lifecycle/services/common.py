@@ -1,7 +1,7 @@
 """What every lifecycle service shares: the area's refusal (`LifecycleError`), turning a rule's
-refusal into one, flushing against the "one open request" unique indexes, the partner contact
-address of a partner contract (§31(1)) and mailing a contract's administrators (plus the
-partner's copy). The topic modules beside this one import from here; nothing here imports
+refusal into one, flushing against the "one open request" unique indexes, and mailing a
+contract's administrators plus the partner's copy (§31(1); the partner contact and the copy
+helper live in `portal.contracts.partners`, re-exported here for the lifecycle services). The topic modules beside this one import from here; nothing here imports
 them.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ from portal.accounts.directory import organization_admins
 from portal.accounts.models import Organization
 from portal.clock import now_utc
 from portal.contracts.models import Contract
+from portal.contracts.partners import partner_contact, queue_partner_copies, set_partner_contact  # noqa: F401  (re-exported by services)
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.lifecycle import messages
-from portal.lifecycle.models import PartnerContact
 from portal.mail import queue_mail
 from portal.rules import RuleError
 from portal.web import external_url
@@ -78,32 +78,10 @@ def refuse_request(req, reason: str, *, by, clause: str) -> None:
     db.session.flush()
 
 
-def partner_contact(contract: Contract) -> str:
-    """The partner contact address of a reseller/agent contract (§31(1)), or ""."""
-    if contract.channel == "direct":
-        return ""
-    row = db.session.scalar(sa.select(PartnerContact).where(
-        PartnerContact.contract_id == contract.id))
-    return row.email if row else ""
-
-
-def set_partner_contact(contract: Contract, email: str) -> None:
-    """Record (or with "" remove) the partner contact address of a partner contract."""
-    row = db.session.scalar(sa.select(PartnerContact).where(
-        PartnerContact.contract_id == contract.id))
-    email = (email or "").strip()
-    if not email:
-        if row is not None:
-            db.session.delete(row)
-    elif row is None:
-        db.session.add(PartnerContact(contract_id=contract.id, email=email))
-    else:
-        row.email = email
-    db.session.flush()
-
-
 def mail_admins(contract: Contract, kind: str, template: str, **ctx) -> int:
-    """Queue `template` to every customer admin, and a copy to the partner contact (§31(1)).
+    """Queue `template` to every customer admin, and a copy to the partner contact (§31(1),
+    `portal.contracts.partners`; templates leave out with `partner_copy` what only the
+    customer may hold).
 
     Every mail links to the contract's lifecycle page (`contract_url`). Returns the number of
     mails queued.
@@ -115,9 +93,7 @@ def mail_admins(contract: Contract, kind: str, template: str, **ctx) -> int:
                    organization_id=contract.organization_id, contract=contract,
                    recipient=admin, partner_copy=False, **ctx)
         sent += 1
-    copy_to = partner_contact(contract)
-    if copy_to:
-        queue_mail(kind, copy_to, template, organization_id=contract.organization_id,
-                   contract=contract, recipient=None, partner_copy=True, **ctx)
-        sent += 1
+    organization = db.session.get(Organization, contract.organization_id)
+    sent += queue_partner_copies(kind, template, organization_id=contract.organization_id,
+                                 organization_name=organization.name, contract=contract, **ctx)
     return sent

@@ -8,6 +8,8 @@ names so callers write `from portal.notices import services` and `services.creat
 - `scheduled`: `publish_due` (first view) and the daily task `publish_scheduled_notices`.
 - `reading`: what a user reads — lists, the opened notice, unread counts, public notices.
 - `addresses`: notification addresses with confirmation tokens and bounces (§10(2)).
+- `bounces`: the delivery status notifications of the bounce Maildir (`flask portal bounces`),
+  the bounced addresses' staff queue (§10(2)).
 - `registration`: the applicant's address registered at approval, organizations without a
   confirmed address (§10).
 - `errors`: `NoticeError`, the area's `DomainError`.
@@ -23,11 +25,19 @@ from portal.notices.services.addresses import (
     address_history,
     address_organization,
     bounced_addresses,
+    bounced_condition,
     confirm_address,
     find_pending_by_token,
     live_addresses,
     remove_address,
     resend_confirmation,
+    usable_condition,
+)
+from portal.notices.services.bounces import (
+    bounced_address_count,
+    bounced_address_page,
+    process_maildir,
+    reported_bounces_page,
 )
 from portal.notices.services.drafting import (
     EFFECTIVE_ALLOWED,
@@ -80,7 +90,13 @@ __all__ = [
     "add_update",
     "address_history",
     "address_organization",
+    "bounced_address_count",
+    "bounced_address_page",
     "bounced_addresses",
+    "bounced_condition",
+    "process_maildir",
+    "reported_bounces_page",
+    "usable_condition",
     "check_draft",
     "confirm_address",
     "create_notice",

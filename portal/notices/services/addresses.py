@@ -1,7 +1,8 @@
 """The organization's notification addresses (§10(2)): at most `MAX_ADDRESSES` live ones, each
 used for notices only once the link of its confirmation mail is opened (the token is stored
 hashed, single use, `CONFIRM_TOKEN_LIFETIME`), every change kept in the address history, and
-the addresses the SMTP server refused flagged until removed or confirmed again.
+the addresses that bounced (refused by the SMTP server, or reported later by a delivery status
+notification) flagged and left out of notices until removed or confirmed again.
 
 Services add and flush, never commit; refusals are `NoticeError`s on the "email" field.
 """
@@ -10,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from portal.accounts.models import Organization, User
 from portal.clock import now_utc
 from portal.extensions import db
 from portal.mail import OutboxMail, queue_mail
-from portal.notices.models import NotificationAddress, NotificationAddressEvent
+from portal.notices.models import MailBounce, NotificationAddress, NotificationAddressEvent
 from portal.notices.services.errors import NoticeError
 from portal.tokens import new_token, token_hash
 from portal.web import external_url
@@ -148,19 +150,39 @@ def remove_address(address: NotificationAddress, *, user: User, now: datetime | 
     db.session.flush()
 
 
-def bounced_addresses(organization_id: int) -> list[NotificationAddress]:
-    """Live addresses the SMTP server refused (outbox status "rejected") since they were added
-    or last confirmed; flagged until removed or confirmed again. One query."""
+def bounced_condition():
+    """SQL condition on `NotificationAddress`: the address bounced since it was added or last
+    confirmed — the SMTP server refused a mail to it (outbox "rejected"), or a delivery status
+    notification reported a permanent failure of such a mail (`MailBounce`, read by `flask
+    portal bounces`). Confirming the address again (a new link) clears it."""
     since = sa.func.coalesce(NotificationAddress.confirmed_at, NotificationAddress.created_at)
+    # Aliases: a query that also selects outbox mails or bounces must not correlate with them.
+    mail, bounce = aliased(OutboxMail), aliased(MailBounce)
     rejected = sa.exists().where(
-        OutboxMail.organization_id == NotificationAddress.organization_id,
-        OutboxMail.to_address == NotificationAddress.email,
-        OutboxMail.status == "rejected",
-        OutboxMail.created_at >= since,
+        mail.organization_id == NotificationAddress.organization_id,
+        mail.to_address == NotificationAddress.email,
+        mail.status == "rejected",
+        mail.created_at >= since,
     )
+    reported = sa.exists().where(
+        bounce.organization_id == NotificationAddress.organization_id,
+        bounce.email == NotificationAddress.email,
+        bounce.mail_created_at >= since,
+    )
+    return sa.or_(rejected, reported)
+
+
+def usable_condition():
+    """SQL condition: the address receives notices — confirmed and not bounced (§10(2))."""
+    return sa.and_(NotificationAddress.status == "confirmed", ~bounced_condition())
+
+
+def bounced_addresses(organization_id: int) -> list[NotificationAddress]:
+    """Live addresses that bounced (`bounced_condition`); flagged until removed or confirmed
+    again, and not used for notices meanwhile. One query."""
     return list(db.session.scalars(
         sa.select(NotificationAddress).where(
             NotificationAddress.organization_id == organization_id,
-            NotificationAddress.status != "removed", rejected,
+            NotificationAddress.status != "removed", bounced_condition(),
         ).order_by(NotificationAddress.id)
     ))

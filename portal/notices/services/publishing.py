@@ -2,7 +2,8 @@
 mail, and the delivery records staff read (§10(1)).
 
 Publishing is one transaction: the notice, one `NoticeDelivery` per organization of the
-audience (the §10(1) posting record) and one outbox mail per *confirmed* notification address,
+audience (the §10(1) posting record), one outbox mail per *confirmed* notification address that
+has not bounced and a copy for the partner contact of each partner customer (§31(1)),
 all written with batched INSERT … RETURNING in chunks of `CHUNK` rows, so the number of SQL
 statements does not grow with the number of organizations. The mail is rendered once per
 notice, not once per recipient. Services add and flush, never commit.
@@ -14,10 +15,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from portal.accounts.models import Organization
 from portal.contracts.models import LIVE_STATUSES as CONTRACT_LIVE_STATUSES
 from portal.contracts.models import Contract, Service
+from portal.contracts.partners import copy_header, partner_contacts_stmt
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.notices.models import (
@@ -28,6 +31,7 @@ from portal.notices.models import (
     NotificationAddress,
 )
 from portal.notices.richtext import plain_text
+from portal.notices.services.addresses import usable_condition
 from portal.web import external_url
 
 CHUNK = 1000
@@ -109,18 +113,14 @@ def _queue_notice_mail(notice: Notice, now: datetime, delivery_by_org: dict[int,
         sa.select(NotificationAddress.id, NotificationAddress.organization_id,
                   NotificationAddress.email)
         .join(NoticeDelivery, NoticeDelivery.organization_id == NotificationAddress.organization_id)
-        .where(NoticeDelivery.notice_id == notice.id, NotificationAddress.status == "confirmed")
+        .where(NoticeDelivery.notice_id == notice.id, usable_condition())
         .order_by(NotificationAddress.organization_id, NotificationAddress.id)
     ).all()
-    if not addresses:
-        return
     subject, body = render_notice_mail(notice)
-    mail_rows = [
-        {"kind": "notice", "to_address": email, "subject": subject, "body": body,
-         "organization_id": org, "status": "pending", "attempts": 0, "created_at": now,
-         "next_attempt_at": now, "last_error": ""}
-        for _, org, email in addresses
-    ]
+    row = {"kind": "notice", "status": "pending", "attempts": 0, "created_at": now,
+           "next_attempt_at": now, "last_error": ""}
+    mail_rows = [{**row, "to_address": email, "subject": subject, "body": body,
+                  "organization_id": org} for _, org, email in addresses]
     # RETURNING rows come back in no guaranteed order; (organization, address) is unique
     # among live addresses, so it maps each mail back to its address and delivery.
     address_ids = {(org, email): addr_id for addr_id, org, email in addresses}
@@ -137,6 +137,26 @@ def _queue_notice_mail(notice: Notice, now: datetime, delivery_by_org: dict[int,
         )
     for chunk in _chunks(links):
         db.session.execute(sa.insert(NoticeDeliveryMail), chunk)
+    _queue_partner_copies(notice, subject, body, row)
+
+
+def _queue_partner_copies(notice: Notice, subject: str, body: str, row: dict) -> None:
+    """§31(1): the partner contact of each partner customer posted to gets a copy (for a
+    service's notice, only the partners of that service's contracts). Copies are not
+    deliveries: the customer's §10(1) record counts its own addresses only. One SELECT and
+    batched inserts whatever the number of organizations."""
+    service = notice.service_code if notice.audience == "service" else None
+    stmt = partner_contacts_stmt(service).add_columns(Organization.name).join(
+        Organization, Organization.id == Contract.organization_id).join(
+        NoticeDelivery, NoticeDelivery.organization_id == Contract.organization_id).where(
+        NoticeDelivery.notice_id == notice.id).group_by(Organization.name)
+    with force_locale("ja"):
+        copy_subject = _("[Copy] %(subject)s", subject=subject)[:300]
+    copies = [{**row, "to_address": email, "organization_id": org, "subject": copy_subject,
+               "body": copy_header(partner, org_name) + body}
+              for org, email, partner, org_name in db.session.execute(stmt)]
+    for chunk in _chunks(copies):
+        db.session.execute(sa.insert(OutboxMail), chunk)
 
 
 def delivery_rows(notice: Notice, *, unreached_only: bool = False, page: int = 1,

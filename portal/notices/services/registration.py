@@ -3,7 +3,8 @@
 At approval the applicant's contact email becomes the organization's first notification
 address (`register_applicant_address`): pending, with a confirmation link that the usage-start
 notice (§5(1)) carries instead of a separate mail, so opening that one link confirms it. An
-organization with a paid contract and no confirmed address would get no §10 notice at all:
+organization with a paid contract and no confirmed address (or only ones that bounced, §10(2))
+would get no §10 notice mail at all:
 `lacks_confirmed_address` flags it to its admins (home page), `missing_address_count` and
 `organizations_missing_address` to staff (console queue and list). Free trials are left out:
 §10 does not apply to them (§12(5)).
@@ -19,7 +20,7 @@ from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.extensions import db
 from portal.notices.models import NotificationAddress, NotificationAddressEvent
-from portal.notices.services.addresses import CONFIRM_TOKEN_LIFETIME
+from portal.notices.services.addresses import CONFIRM_TOKEN_LIFETIME, usable_condition
 from portal.pagination import Page
 from portal.tokens import new_token, token_hash
 from portal.web import external_url
@@ -47,8 +48,8 @@ def register_applicant_address(organization: Organization, email: str, *,
 
 
 def _confirmed(org_id) -> sa.Exists:
-    return sa.exists().where(NotificationAddress.organization_id == org_id,
-                             NotificationAddress.status == "confirmed")
+    """A confirmed address that has not bounced: one that notices are really mailed to."""
+    return sa.exists().where(NotificationAddress.organization_id == org_id, usable_condition())
 
 
 def _paid_live(org_id) -> sa.Exists:
