@@ -260,7 +260,7 @@ class InquiryForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     start_date = DateField(
-        _l("Start date (起算日)"),
+        _l("Usage start date"),
         validators=[DataRequired(message=_l("Enter the start date."))],
     )
     approve = SubmitField(_l("Approve and send the usage-start notice"))

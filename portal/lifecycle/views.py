@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal.clock import today_jst
 from portal.contracts.models import Contract
+from portal.contracts.start import start_info
 from portal.i18n import yen
 from portal.lifecycle import services
 from portal.lifecycle.forms import (
@@ -40,7 +41,7 @@ def contract(contract_id: int):
     conversion_form.billing_period_months.choices = choices(
         (p, _("%(n)d months", n=p)) for p in contract.plan.allowed_billing_periods)
     return render_template("lifecycle/contract.html", contract=contract, state=state,
-                           today=today, withdraw_form=WithdrawForm(),
+                           start=start_info(contract), today=today, withdraw_form=WithdrawForm(),
                            conversion_form=conversion_form)
 
 
