@@ -29,6 +29,24 @@ def _to_queue():
     return redirect(url_for("staff.lifecycle_queue"))
 
 
+def _decide(req, agree, refuse, agree_fn, refuse_fn) -> bool:
+    """The staff decision on a §14(1) request (a plan change or another change): the posted
+    `action` agrees an effective date or refuses with a reason; True once it is recorded."""
+    if request.form.get("action") == "agree" and agree.validate_on_submit():
+        with transaction(agree, field="effective_date") as done:
+            agree_fn(req, agree.effective_date.data, by=current_user, today=today_jst())
+        if done:
+            flash(_("The effective date was agreed and the customer was emailed."), "success")
+        return bool(done)
+    if request.form.get("action") == "refuse" and refuse.validate_on_submit():
+        with transaction(refuse, field="reason") as done:
+            refuse_fn(req, refuse.reason.data, by=current_user)
+        if done:
+            flash(_("The request was refused and the customer was emailed."), "success")
+        return bool(done)
+    return False
+
+
 @bp.route("/lifecycle/")
 def lifecycle_queue():
     queue = services.staff_queue(today_jst())
@@ -45,19 +63,10 @@ def lifecycle_plan_change(request_id: int):
     refuse = RefuseForm(prefix="refuse")
     if request.method == "GET":
         agree.effective_date.data = req.effective_date or req.desired_date
-    if request.form.get("action") == "agree" and agree.validate_on_submit():
-        with transaction(agree, field="effective_date") as done:
-            services.agree_plan_change(req, agree.effective_date.data, by=current_user,
-                                       today=today_jst())
-        if done:
-            flash(_("The effective date was agreed and the customer was emailed."), "success")
-            return _to_queue()
-    elif request.form.get("action") == "refuse" and refuse.validate_on_submit():
-        with transaction(refuse, field="reason") as done:
-            services.refuse_plan_change(req, refuse.reason.data, by=current_user)
-        if done:
-            flash(_("The request was refused and the customer was emailed."), "success")
-            return _to_queue()
+    decided = _decide(req, agree, refuse, services.agree_plan_change,
+                      services.refuse_plan_change)
+    if decided:
+        return _to_queue()
     return render_template(
         "lifecycle/staff_plan_change.html", req=req, agree=agree, refuse=refuse,
         org=db.session.get(Organization, req.organization_id),
@@ -164,19 +173,8 @@ def lifecycle_change(request_id: int):
     refuse = RefuseForm(prefix="refuse")
     if request.method == "GET":
         agree.effective_date.data = req.effective_date or services.default_effective_date(req)
-    if request.form.get("action") == "agree" and agree.validate_on_submit():
-        with transaction(agree, field="effective_date") as done:
-            services.agree_change(req, agree.effective_date.data, by=current_user,
-                                  today=today_jst())
-        if done:
-            flash(_("The effective date was agreed and the customer was emailed."), "success")
-            return redirect(url_for("staff.lifecycle_changes"))
-    elif request.form.get("action") == "refuse" and refuse.validate_on_submit():
-        with transaction(refuse, field="reason") as done:
-            services.refuse_change(req, refuse.reason.data, by=current_user)
-        if done:
-            flash(_("The request was refused and the customer was emailed."), "success")
-            return redirect(url_for("staff.lifecycle_changes"))
+    if _decide(req, agree, refuse, services.agree_change, services.refuse_change):
+        return redirect(url_for("staff.lifecycle_changes"))
     return render_template(
         "lifecycle/staff_change.html", req=req, agree=agree, refuse=refuse,
         org=db.session.get(Organization, req.organization_id),
