@@ -307,6 +307,7 @@ class ChangeRequest(db.Model):
     result_contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"))
 
     contract: Mapped[Contract | None] = relationship(foreign_keys=[contract_id])
+    organization = relationship("Organization")
     plan: Mapped[Plan | None] = relationship()
     service: Mapped[Service | None] = relationship()
 

@@ -293,7 +293,8 @@ def changes_count() -> sa.Select:
 
 
 def _listing(stmt, page: int, per_page: int):
-    return db.paginate(stmt.options(selectinload(ChangeRequest.plan).selectinload(Plan.service),
+    return db.paginate(stmt.options(selectinload(ChangeRequest.organization),
+                                    selectinload(ChangeRequest.plan).selectinload(Plan.service),
                                     selectinload(ChangeRequest.contract)
                                     .selectinload(Contract.service),
                                     selectinload(ChangeRequest.contract)
