@@ -10,6 +10,7 @@ from portal.rules.changes import (
     billing_period_effective_date, check_billing_period_effective, period_start_index,
 )
 from portal.rules.charges import period_charges
+from portal.rules.plan_change import check_desired_date, earliest_desired_date
 
 D = date
 
@@ -89,3 +90,20 @@ def test_yearly_to_monthly_bills_the_paid_year_once():
     billed = _billed(terms, 14, period_steps=((D(2027, 4, 1), 1),))
     assert billed == [((D(2026, 4, 1), D(2027, 3, 31)), 12), ((D(2027, 4, 1), D(2027, 4, 30)), 1),
                       ((D(2027, 5, 1), D(2027, 5, 31)), 1)]
+
+
+@pytest.mark.parametrize(("request_day", "earliest"), [
+    pytest.param(D(2026, 12, 21), D(2026, 12, 31), id="month end"),
+    pytest.param(D(2026, 12, 25), D(2027, 1, 4), id="across the year-end break: calendar days"),
+    pytest.param(D(2027, 2, 18), D(2027, 2, 28), id="february, common year"),
+    pytest.param(D(2028, 2, 19), D(2028, 2, 29), id="february 29, leap year"),
+    pytest.param(D(2027, 4, 25), D(2027, 5, 5), id="a national holiday (こどもの日) is a day like any"),
+])
+def test_other_changes_use_the_plan_change_lead(request_day, earliest):
+    """§14(1) 「変更希望日の10日前までに」 counts calendar days (not 営業日), for every change."""
+    assert earliest_desired_date(request_day) == earliest
+    check_desired_date(request_day, earliest)
+    with pytest.raises(RuleError) as err:
+        check_desired_date(request_day, earliest - timedelta(days=1))
+    assert (err.value.code, err.value.clause, err.value.earliest) == (
+        "desired_date_too_early", "§14(1)", earliest)
