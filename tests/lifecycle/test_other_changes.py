@@ -83,7 +83,7 @@ def test_add_prus_outside_japan_is_refused_up_front(org, db):
     prus = db.session.scalar(sa.select(Plan).join(Service).where(Service.code == "image_works_prus"))
     with pytest.raises(ContractError) as err:
         services.request_add_service(o.id, prus, 1, date(2026, 12, 20), by=admin, today=TODAY)
-    assert (err.value.code, err.value.clause) == ("japan_only", "§31(5)")
+    assert (err.value.code, err.value.clause, err.value.field) == ("japan_only", "§31(5)", "plan_id")
 
 
 def test_trial_only_organization_cannot_file(make, db):

@@ -129,8 +129,12 @@ def request_add_service(organization_id: int, plan: Plan | None, billing_period:
     if billing_period not in plan.allowed_billing_periods:
         raise LifecycleError("period_invalid", "§5(5)", field="billing_period_months")
     _check_lead(today, desired)
-    contract_services.check_service_allowed(
-        plan.service, contract_services.organization_residency(organization_id))
+    try:
+        contract_services.check_service_allowed(
+            plan.service, contract_services.organization_residency(organization_id))
+    except contract_services.ContractError as exc:
+        exc.field = "plan_id"  # the §31(5) refusal belongs to the chosen service
+        raise
     same = _repeat(organization_id=organization_id, kind="add_service", plan_id=plan.id,
                    billing_period_months=billing_period, desired_date=desired)
     if same is not None:
