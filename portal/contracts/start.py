@@ -66,8 +66,7 @@ def start_info(contract: Contract, history: list[ContractStartOverride] | None =
 def rule_choices() -> list[tuple[str, str]]:
     """The price list's 起算日 rules with their labels, for the staff's price list."""
     return [(start_rules.USAGE_START, _("From the usage-start date")),
-            (start_rules.MONTH_START, _("From the 1st of the month (the 1st of the next month "
-                                        "unless usage starts on a 1st)"))]
+            (start_rules.MONTH_START, _("From the 1st of the month"))]
 
 
 def set_start_rule(service: Service, rule: str) -> None:

@@ -99,6 +99,13 @@ def test_change_request_filed_and_agreed(page, new_page, app, make, db):
     screenshot(page, "changes15-contracts-start-dates")
     _phone(page, "changes15-contracts-start-dates")
 
+    # The price list names each service's rule (§5(4)).
+    staff.goto("/staff/price-list")
+    expect(staff.locator(f"#start-rule-{sd.id}")).to_have_value("month_start")
+    assert axe_violations(staff) == []
+    screenshot(staff, "changes15-staff-price-list")
+    _phone(staff, "changes15-staff-price-list")
+
     # Staff record a 起算日 from a quote; the customer's page cites it.
     staff.goto(f"/staff/contracts/{new.id}/start-date")
     staff.get_by_label("書面で定める起算日").fill("2026-12-15")
