@@ -76,7 +76,7 @@ def contract(organization: Organization, service: str = "image_works", plan: str
     plans = services[service].plans
     chosen = next(p for p in plans if p.code == plan) if plan else plans[0]
     c = add_contract(
-        organization.id, chosen, start_date=start_date or date(2026, 4, 1),
+        organization.id, chosen, usage_start=start_date or date(2026, 4, 1),
         billing_period_months=fields.pop("billing_period_months", 1),
         residency_facts=fields.pop("residency_facts", DEMO_ADDRESS), **fields,
     )

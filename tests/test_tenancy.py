@@ -49,6 +49,13 @@ STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.bi
 STAFF_ROUTES |= {"staff.organization_detail", "staff.organization_suspend",
                  "staff.organization_resume", "staff.organization_terminate", "staff.recommended_browser",
                  "staff.recommended_browser_delete"}  # oversight: tests/oversight/test_tenancy_oversight.py
+STAFF_ROUTES |= {"staff.contract_start_date", "staff.service_start_rule"}  # tests/contracts/test_start_date.py
+_OC = "tests/lifecycle/test_other_changes.py"  # §14(1) other changes
+FOREIGN_ID_ROUTES.update({
+    "lifecycle.billing_period": ("/contracts/{id}/billing-period", _OC),
+    "lifecycle.change_withdraw": ("/change-requests/{id}/withdraw", _OC),
+})
+STAFF_ROUTES |= {"staff.lifecycle_change"}  # tests/lifecycle/test_other_changes.py
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

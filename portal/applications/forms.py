@@ -267,7 +267,7 @@ class InquiryForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     start_date = DateField(
-        _l("Start date (起算日)"),
+        _l("Usage start date"),
         validators=[DataRequired(message=_l("Enter the start date."))],
     )
     # Partner applications only: the partner's contact, known to staff (§31(1)).

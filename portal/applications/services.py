@@ -335,7 +335,7 @@ def approve(application: Application, *, start_date: date, staff: User, client,
     for item in application.items:
         try:
             contracts.append(contract_services.add_contract(
-                organization.id, item.plan, start_date=start_date,
+                organization.id, item.plan, usage_start=start_date,
                 billing_period_months=application.billing_period_months,
                 channel=application.channel, partner_name=application.partner_name,
                 trial=application.trial, residency_facts=facts,

@@ -15,6 +15,7 @@ from datetime import date
 from flask import Flask
 
 from portal.billing import services, staff_views, views  # noqa: F401  (staff_views: console pages)
+from portal.contracts.start import register_billed_check
 from portal.daily import register_task
 
 
@@ -23,7 +24,9 @@ def invoices_task(day: date) -> str:
 
 
 def register(app: Flask) -> None:
-    """The customer invoice pages, the staff pages, and the daily step issuing invoices."""
+    """The customer invoice pages, the staff pages, the daily step issuing invoices, and the
+    check that keeps an invoiced contract's 起算日 (§5(4)) where its invoices put it."""
     services.common.registration_number_checked(app)
     app.register_blueprint(views.bp)
+    register_billed_check(app, services.queries.contract_billed)
     register_task(app, "billing_invoices", invoices_task)

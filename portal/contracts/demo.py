@@ -58,8 +58,8 @@ DEMO_ADDRESS = Residency(country="JP", postal_code="100-0005", prefecture="東�
 def load_demo_contracts(organization_id: int, services: dict[str, Service]) -> None:
     """IMAGE WORKS Standard (monthly, direct) and SECURE DELIVER Business (paid yearly)."""
     plans = {s: {p.code: p for p in services[s].plans} for s in services}
-    add_contract(organization_id, plans["image_works"]["standard"], start_date=date(2025, 4, 1),
+    add_contract(organization_id, plans["image_works"]["standard"], usage_start=date(2025, 4, 1),
                  billing_period_months=1, residency_facts=DEMO_ADDRESS)
-    add_contract(organization_id, plans["secure_deliver"]["business"], start_date=date(2026, 1, 16),
+    add_contract(organization_id, plans["secure_deliver"]["business"], usage_start=date(2026, 1, 16),
                  billing_period_months=12, channel="reseller", partner_name="デモ販売株式会社",
                  residency_facts=DEMO_ADDRESS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, SubmitField)
+                     StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -91,3 +91,23 @@ class FeeChangeForm(FlaskForm):
         InputRequired(message=_l("Enter a date."))])
     notice_id = SelectField(_l("Fee-change notice"), coerce=int, choices=[], validate_choice=False)
     submit = SubmitField(_l("Schedule the fee change"))
+
+
+class StartOverrideForm(FlaskForm):
+    """A 起算日 set by a quote or contract (§5(4) ただし書): the date and the document cited.
+    Shape only; `contracts.start.override_start` checks the dates."""
+
+    start = DateField(_l("Start date the document provides"), validators=[
+        InputRequired(message=_l("Enter the start date the document provides."))])
+    document_type = SelectField(_l("Document"), choices=_choices([
+        ("quote", _l("Quote (見積書)")), ("contract", _l("Contract (契約書)")),
+        ("other", _l("Other written agreement"))]),
+        validators=[InputRequired(message=_l("Choose the kind of document."))])
+    document_number = StringField(_l("Document number"), validators=[
+        DataRequired(message=_l("Enter the number of the quote or contract.")),
+        Length(max=100, message=_l("Enter at most %(max)d characters."))])
+    document_date = DateField(_l("Document date"), validators=[
+        InputRequired(message=_l("Enter the date of the document."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[
+        Length(max=1000, message=_l("Enter at most %(max)d characters."))])
+    submit = SubmitField(_l("Record the start date"))

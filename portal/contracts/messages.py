@@ -27,6 +27,28 @@ def error_message(exc) -> str:
             "changes: choose %(date)s or later.", clause=ref, date=jdate(exc.earliest)),
         "fee_change_taken": lambda: _("A fee change of this plan on that day already exists "
                                       "(%(clause)s).", clause=ref),
+        "unknown_start_rule": lambda: _("Choose one of the start-date rules (%(clause)s).",
+                                        clause=ref),
+        "start_trial": lambda: _("A free trial has no fee, so its start date is set when it "
+                                 "becomes a paid contract (%(clause)s).", clause=ref),
+        "start_not_live": lambda: _("The contract has ended; its start date can no longer be "
+                                    "changed (%(clause)s).", clause=ref),
+        "start_required": lambda: _("Enter the start date the document provides (%(clause)s).",
+                                    clause=ref),
+        "start_billed": lambda: _(
+            "Months of this contract have already been invoiced from its present start date. "
+            "Correct the invoices with a credit note first; the start date cannot move under "
+            "an issued invoice (%(clause)s).", clause=ref),
+        "document_type": lambda: _("Choose the kind of document (%(clause)s).", clause=ref),
+        "document_number": lambda: _("Enter the number of the quote or contract (%(clause)s).",
+                                     clause=ref),
+        "document_date": lambda: _("Enter the date of the document; it cannot be after today "
+                                   "(%(clause)s).", clause=ref),
+        "start_before_usage": lambda: _(
+            "The start date cannot be before the usage-start date %(date)s: the service could "
+            "not be used before it (%(clause)s).", clause=ref, date=jdate(exc.earliest)),
+        "start_unchanged": lambda: _("This is already the contract's start date (%(clause)s).",
+                                     clause=ref),
     }
     if exc.code in texts:
         return texts[exc.code]()

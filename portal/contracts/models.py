@@ -39,6 +39,9 @@ class Service(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     japan_only: Mapped[bool] = mapped_column(default=False)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # The price list's 起算日 rule (§5(4)): one of portal.rules.start_date.START_RULES.
+    start_rule: Mapped[str] = mapped_column(sa.String(20), default="usage_start",
+                                            server_default="usage_start")
 
     plans: Mapped[list[Plan]] = relationship(
         back_populates="service", order_by="(Plan.sort_order, Plan.monthly_fee, Plan.id)"
@@ -48,6 +51,7 @@ class Service(db.Model):
         sa.CheckConstraint(
             "code IN ('image_works', 'secure_deliver', 'image_works_prus')", name="code"
         ),
+        sa.CheckConstraint("start_rule IN ('usage_start', 'month_start')", name="start_rule"),
     )
 
     def __repr__(self) -> str:
@@ -114,6 +118,13 @@ class Contract(db.Model):
     service_id: Mapped[int] = mapped_column(sa.ForeignKey("services.id"))
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
     start_date: Mapped[date] = mapped_column(sa.Date)
+    """The 起算日 (§5(4)): every period of the contract counts from it (billing too)."""
+    usage_start_date: Mapped[date] = mapped_column(sa.Date)
+    """The 利用開始日 of the usage-start notice (§5(1)); start_date follows from it by
+    `start_rule`, or by a quote or contract (`ContractStartOverride`)."""
+    start_rule: Mapped[str] = mapped_column(sa.String(20), default="usage_start",
+                                            server_default="usage_start")
+    """The price list's rule applied when the contract was made (kept: the price list may change)."""
     billing_period_months: Mapped[int] = mapped_column(default=1)
     channel: Mapped[str] = mapped_column(sa.String(10), default="direct")
     partner_name: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -136,6 +147,8 @@ class Contract(db.Model):
             name="trial_end",
         ),
         sa.CheckConstraint("channel = 'direct' OR partner_name <> ''", name="partner"),
+        sa.CheckConstraint("start_date >= usage_start_date", name="start_after_usage"),
+        sa.CheckConstraint("start_rule IN ('usage_start', 'month_start')", name="start_rule"),
         # One live contract per service and organization.
         partial_unique_index("uq_contracts_live_service", "organization_id", "service_id", where=_LIVE_SQL),
     )
@@ -202,3 +215,35 @@ class PartnerContact(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
     __table_args__ = (sa.CheckConstraint("email <> ''", name="email"),)
+
+
+class ContractStartOverride(db.Model):
+    """A 起算日 set by a quote or contract (§5(4) ただし書: 見積書や契約書等で別段の定め), recorded
+    by staff. Append-only: a row is never edited; a mistake is corrected by a new row citing
+    the right document. The latest row (highest id) is the contract's 起算日 and is copied
+    into `Contract.start_date`; `previous_start` keeps what it replaced."""
+
+    __tablename__ = "contract_start_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    previous_start: Mapped[date] = mapped_column(sa.Date)
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    document_type: Mapped[str] = mapped_column(sa.String(10))
+    document_number: Mapped[str] = mapped_column(sa.String(100))
+    document_date: Mapped[date] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    # "User" by name: the accounts area sits above contracts and is not imported here.
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("document_type IN ('quote', 'contract', 'other')", name="document_type"),
+        sa.CheckConstraint("document_number <> ''", name="document_number"),
+        sa.CheckConstraint("start_date <> previous_start", name="changed"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ContractStartOverride contract={self.contract_id} {self.previous_start}→{self.start_date}>"

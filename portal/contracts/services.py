@@ -22,6 +22,7 @@ from portal.contracts.models import (
 from portal.domain import DomainError
 from portal.extensions import db
 from portal.rules import RuleError, cancellation, renewal, residency
+from portal.rules import start_date as start_rules
 
 TRIAL_DAYS = 30
 """A free trial lasts 30 days, the start date counted as day 1 (docs/decisions.md)."""
@@ -80,14 +81,17 @@ def add_contract(
     organization_id: int,
     plan: Plan,
     *,
-    start_date: date,
+    usage_start: date,
     billing_period_months: int,
     channel: str = "direct",
     partner_name: str = "",
     trial: bool = False,
     residency_facts: Residency | None = None,
 ) -> Contract:
-    """Add a contract for `plan` from `start_date` (起算日, §5(4)); the only way contracts are made.
+    """Add a contract for `plan` used from `usage_start` (利用開始日, §5(1)); the only way
+    contracts are made. Its 起算日 (`start_date`, §5(4)) follows by the service's price-list
+    rule (`rules.start_date.billing_start`); a free trial counts from the usage start
+    (§12(5): no fee, so no 起算日 to defer) and gets its rule on conversion.
 
     Checks: the plan is on sale, the billing period is one the plan allows (§5(5)), a partner
     is named for the reseller/agent channels (§31(1)(2)), the organization has no live
@@ -121,17 +125,21 @@ def add_contract(
     )
     if existing:
         raise ContractError("duplicate_service")
+    rule = start_rules.USAGE_START if trial else plan.service.start_rule
+    start = start_rules.billing_start(rule, usage_start)
     contract = Contract(
         organization_id=organization_id,
         service_id=plan.service_id,
         plan=plan,
         service=plan.service,
-        start_date=start_date,
+        start_date=start.start,
+        usage_start_date=usage_start,
+        start_rule=rule,
         billing_period_months=billing_period_months,
         channel=channel,
         partner_name=partner_name if channel != "direct" else "",
         trial=trial,
-        trial_end_date=trial_end_date(start_date) if trial else None,
+        trial_end_date=trial_end_date(usage_start) if trial else None,
         status="trial" if trial else "active",
     )
     db.session.add(contract)

@@ -1,5 +1,6 @@
 """Staff pages of the price list (価格表, §5(4)(5), §8(1), §9(1)) under /staff, pages of the
-staff console (`portal.console.bp`): every service with its plans, a form to add or edit a plan."""
+staff console (`portal.console.bp`): every service with its plans, a form to add or edit a plan;
+and a contract's 起算日 set by a quote or contract (§5(4) ただし書) with its history."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -7,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.clock import today_jst
-from portal.contracts import fees, services
-from portal.contracts.forms import FeeChangeForm, PlanForm, choices_of
-from portal.contracts.models import Plan, Service
+from portal.contracts import fees, services, start
+from portal.contracts.forms import FeeChangeForm, PlanForm, StartOverrideForm, choices_of
+from portal.contracts.models import Contract, Plan, Service
 from portal.contracts.quotas import format_quota
 from portal.console import bp
 from portal.extensions import db
@@ -19,7 +20,18 @@ from portal.web import transaction
 @bp.route("/price-list")
 def price_list():
     return render_template("contracts/price_list.html", services=services.price_list(),
-                           format_quota=format_quota)
+                           format_quota=format_quota, start_rules=start.rule_choices())
+
+
+@bp.route("/price-list/services/<int:service_id>/start-rule", methods=["POST"])
+def service_start_rule(service_id: int):
+    """§5(4): the service's 起算日 rule in the price list (for contracts made from now on)."""
+    service = db.session.get(Service, service_id) or abort(404)
+    with transaction() as done:
+        start.set_start_rule(service, request.form.get("start_rule", ""))
+    if done:
+        flash(_("The start-date rule of %(service)s was saved.", service=service.name), "success")
+    return redirect(url_for("staff.price_list"))
 
 
 def _save(plan: Plan, form: PlanForm, service: Service, *, new: bool):
@@ -66,3 +78,22 @@ def plan_fee_change(plan_id: int):
     return render_template("contracts/fee_change.html", form=form, plan=plan,
                            history=fees.fee_history([plan.id]).get(plan.id, []),
                            notices=notices), (400 if form.errors else 200)
+
+
+@bp.route("/contracts/<int:contract_id>/start-date", methods=["GET", "POST"])
+def contract_start_date(contract_id: int):
+    """§5(4): the 起算日 the price list gave, and a quote or contract that sets another one."""
+    contract = db.session.get(Contract, contract_id) or abort(404)
+    form = StartOverrideForm()
+    if form.validate_on_submit():
+        with transaction(form, field="start") as done:
+            start.override_start(contract, start=form.start.data,
+                                 document_type=form.document_type.data,
+                                 document_number=form.document_number.data,
+                                 document_date=form.document_date.data, note=form.note.data,
+                                 by=current_user, today=today_jst())
+        if done:
+            flash(_("The start date was recorded."), "success")
+            return redirect(url_for("staff.contract_start_date", contract_id=contract.id))
+    return render_template("contracts/staff_start_date.html", contract=contract, form=form,
+                           info=start.start_info(contract)), (400 if form.errors else 200)

@@ -28,6 +28,8 @@ def register(app: Flask) -> None:
     register_ending_source(app, services.cancellation.notice_ending)
     register_queue(app, "plan_changes", _l("Plan change requests to decide"),
                    services.plan_changes_count, "staff.lifecycle_queue", clause="§14(1)")
+    register_queue(app, "other_changes", _l("Other change requests to decide"),
+                   services.changes_count, "staff.lifecycle_changes", clause="§14(1)")
     register_queue(app, "cancellations", _l("Cancellation notices to confirm"),
                    services.cancellations_count, "staff.lifecycle_queue", clause="§14(3)")
     register_queue(app, "conversions", _l("Trial conversions to decide"),

@@ -86,3 +86,23 @@ class NonRenewalForm(FlaskForm):
                          validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
     reason = TextAreaField(_l("Reason shown to the customer"), validators=[
         Optional(), Length(max=1000)])
+
+
+class AddServiceForm(FlaskForm):
+    """Adding a service (§14(1)): the plan, its billing period and the desired date."""
+
+    plan_id = SelectField(_l("Service and plan"), coerce=int,
+                          validators=[InputRequired(message=_l("Choose a plan."))])
+    billing_period_months = SelectField(_l("Billing period"), coerce=int, validators=[
+        InputRequired(message=_l("Choose the billing period."))])
+    desired_date = DateField(_l("Desired date"),
+                             validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
+
+
+class BillingPeriodForm(FlaskForm):
+    """Changing a contract's billing period (§14(1), §5(5)): the new period and the desired date."""
+
+    billing_period_months = SelectField(_l("New billing period"), coerce=int, validators=[
+        InputRequired(message=_l("Choose the billing period."))])
+    desired_date = DateField(_l("Desired date"),
+                             validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])

@@ -51,6 +51,10 @@ def error_message(exc) -> str:
                  "%(plan)s (%(limit)s), so this plan cannot be chosen (%(clause)s). Reduce "
                  "the usage first.", quota=d["quota"], usage=d["usage"], plan=d["plan"],
                  limit=d["limit"], clause=ref)
+    if code == "period_boundary":
+        return _("A billing period changes only at the start of a billing month where the old "
+                 "and the new periods both begin, counted from the start date (%(clause)s): "
+                 "the next such day is %(date)s.", clause=ref, date=jdate(exc.earliest))
     if code in ("not_withdrawable", "already_decided"):
         return _("This request has already been decided, withdrawn or applied; nothing was "
                  "changed (%(clause)s).", clause=ref)
@@ -81,6 +85,13 @@ def error_message(exc) -> str:
         "trial_over": _("The free trial has already ended (%(clause)s).", clause=ref),
         "conversion_open": _("A conversion request for this trial is already open "
                              "(%(clause)s).", clause=ref),
+        "service_plan_invalid": _("Choose a plan of a service you do not have yet "
+                                  "(%(clause)s).", clause=ref),
+        "period_invalid": _("Choose a billing period the plan allows (%(clause)s).", clause=ref),
+        "no_paid_contract": _("Changes of the application apply to a paid contract in force; "
+                              "a free trial is converted first (%(clause)s).", clause=ref),
+        "change_open": _("A request for this change is already open. Wait for our decision "
+                         "or withdraw it first (%(clause)s).", clause=ref),
         "quote_changed": _("The quote has changed since it was shown (%(clause)s). Check the "
                            "new quote and confirm again.", clause=ref),
     }

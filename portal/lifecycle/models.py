@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
-from portal.contracts.models import Contract, PartnerContact, Plan  # noqa: F401  (PartnerContact moved to contracts; re-exported for older imports)
+from portal.contracts.models import Contract, PartnerContact, Plan, Service  # noqa: F401  (PartnerContact moved to contracts; re-exported for older imports)
 from portal.db import partial_unique_index
 from portal.extensions import db
 
@@ -251,3 +251,78 @@ class DataDeletion(db.Model):
     day: Mapped[date] = mapped_column(sa.Date)
     deleted_at: Mapped[datetime] = mapped_column(default=now_utc)
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+CHANGE_KINDS = ("add_service", "billing_period")
+"""Other changes of the application (§14(1)) besides a plan change: adding a service (a new
+contract from the agreed date) and changing a contract's billing period. Quotas come with the
+plan (§9(1)) and the price list has no options, so those are plan changes (docs/decisions.md)."""
+CHANGE_STATUSES = ("requested", "agreed", "refused", "withdrawn", "applied", "failed")
+CHANGE_OPEN = ("requested", "agreed")
+_CHANGE_OPEN_SQL = "status IN ('requested', 'agreed')"
+
+
+class ChangeRequest(db.Model):
+    """A customer admin's request for another change of the application (§14(1)), decided by
+    staff like a plan change: requested at least 10 days before the desired date, applied by
+    the daily job on the agreed effective date. `add_service`: `service_id`/`plan_id` and the
+    billing period of the new contract, which is `result_contract_id` once applied.
+    `billing_period`: `contract_id` moves from `from_period` to `billing_period_months`.
+    `failed`: the change could no longer be applied on its day (`refusal_reason` says why)."""
+
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(15))
+    contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("services.id"))
+    plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"))
+    from_period: Mapped[int | None]
+    billing_period_months: Mapped[int]
+    request_date: Mapped[date] = mapped_column(sa.Date)
+    desired_date: Mapped[date] = mapped_column(sa.Date)
+    effective_date: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(10), default="requested")
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=now_utc)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    refusal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    withdrawn_at: Mapped[datetime | None]
+    applied_at: Mapped[datetime | None]
+    result_contract_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contracts.id"))
+
+    contract: Mapped[Contract | None] = relationship(foreign_keys=[contract_id])
+    organization = relationship("Organization")
+    plan: Mapped[Plan | None] = relationship()
+    service: Mapped[Service | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('add_service', 'billing_period')", name="kind"),
+        sa.CheckConstraint(
+            "status IN ('requested', 'agreed', 'refused', 'withdrawn', 'applied', 'failed')",
+            name="status"),
+        sa.CheckConstraint(
+            "kind <> 'add_service' OR (service_id IS NOT NULL AND plan_id IS NOT NULL)",
+            name="add_service"),
+        sa.CheckConstraint(
+            "kind <> 'billing_period' OR (contract_id IS NOT NULL AND from_period IS NOT NULL "
+            "AND from_period <> billing_period_months)", name="billing_period_change"),
+        sa.CheckConstraint("billing_period_months IN (1, 3, 6, 12)", name="billing_period"),
+        sa.CheckConstraint(
+            "status NOT IN ('agreed', 'applied') OR effective_date IS NOT NULL", name="effective"),
+        sa.CheckConstraint("status NOT IN ('refused', 'failed') OR refusal_reason <> ''",
+                           name="refusal_reason"),
+        partial_unique_index("uq_change_requests_open_service", "organization_id", "service_id",
+                             where="kind = 'add_service' AND " + _CHANGE_OPEN_SQL),
+        partial_unique_index("uq_change_requests_open_period", "contract_id",
+                             where="kind = 'billing_period' AND " + _CHANGE_OPEN_SQL),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CHANGE_OPEN
+
+    def __repr__(self) -> str:
+        return f"<ChangeRequest id={self.id} {self.kind} status={self.status!r}>"

@@ -19,12 +19,32 @@ from portal.lifecycle.forms import (
     AgreePlanChangeForm, NonRenewalForm, PartnerContactForm, RefuseForm, WithdrawForm,
 )
 from portal.pagination import page_number
-from portal.lifecycle.models import CancellationNotice, PlanChangeRequest, TrialConversionRequest
+from portal.lifecycle.models import (
+    CancellationNotice, ChangeRequest, PlanChangeRequest, TrialConversionRequest,
+)
 from portal.web import transaction
 
 
 def _to_queue():
     return redirect(url_for("staff.lifecycle_queue"))
+
+
+def _decide(req, agree, refuse, agree_fn, refuse_fn) -> bool:
+    """The staff decision on a §14(1) request (a plan change or another change): the posted
+    `action` agrees an effective date or refuses with a reason; True once it is recorded."""
+    if request.form.get("action") == "agree" and agree.validate_on_submit():
+        with transaction(agree, field="effective_date") as done:
+            agree_fn(req, agree.effective_date.data, by=current_user, today=today_jst())
+        if done:
+            flash(_("The effective date was agreed and the customer was emailed."), "success")
+        return bool(done)
+    if request.form.get("action") == "refuse" and refuse.validate_on_submit():
+        with transaction(refuse, field="reason") as done:
+            refuse_fn(req, refuse.reason.data, by=current_user)
+        if done:
+            flash(_("The request was refused and the customer was emailed."), "success")
+        return bool(done)
+    return False
 
 
 @bp.route("/lifecycle/")
@@ -43,19 +63,10 @@ def lifecycle_plan_change(request_id: int):
     refuse = RefuseForm(prefix="refuse")
     if request.method == "GET":
         agree.effective_date.data = req.effective_date or req.desired_date
-    if request.form.get("action") == "agree" and agree.validate_on_submit():
-        with transaction(agree, field="effective_date") as done:
-            services.agree_plan_change(req, agree.effective_date.data, by=current_user,
-                                       today=today_jst())
-        if done:
-            flash(_("The effective date was agreed and the customer was emailed."), "success")
-            return _to_queue()
-    elif request.form.get("action") == "refuse" and refuse.validate_on_submit():
-        with transaction(refuse, field="reason") as done:
-            services.refuse_plan_change(req, refuse.reason.data, by=current_user)
-        if done:
-            flash(_("The request was refused and the customer was emailed."), "success")
-            return _to_queue()
+    decided = _decide(req, agree, refuse, services.agree_plan_change,
+                      services.refuse_plan_change)
+    if decided:
+        return _to_queue()
     return render_template(
         "lifecycle/staff_plan_change.html", req=req, agree=agree, refuse=refuse,
         org=db.session.get(Organization, req.organization_id),
@@ -146,3 +157,26 @@ def lifecycle_non_renewal(contract_id: int):
         notice=services.open_notice(contract), today=today,
         org=db.session.get(Organization, contract.organization_id),
     ), (400 if form.errors else 200)
+
+
+@bp.route("/lifecycle/changes")
+def lifecycle_changes():
+    """Open change requests of §14(1) besides plan changes (adding a service, billing period)."""
+    pagination = services.staff_changes(page_number(request.args.get("page")))
+    return render_template("lifecycle/staff_changes.html", pagination=pagination)
+
+
+@bp.route("/lifecycle/changes/<int:request_id>", methods=["GET", "POST"])
+def lifecycle_change(request_id: int):
+    req = db.get_or_404(ChangeRequest, request_id)
+    agree = AgreePlanChangeForm(prefix="agree")
+    refuse = RefuseForm(prefix="refuse")
+    if request.method == "GET":
+        agree.effective_date.data = req.effective_date or services.default_effective_date(req)
+    if _decide(req, agree, refuse, services.agree_change, services.refuse_change):
+        return redirect(url_for("staff.lifecycle_changes"))
+    return render_template(
+        "lifecycle/staff_change.html", req=req, agree=agree, refuse=refuse,
+        org=db.session.get(Organization, req.organization_id),
+        default_effective=services.default_effective_date(req),
+    ), (400 if (agree.errors or refuse.errors) else 200)

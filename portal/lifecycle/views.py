@@ -1,5 +1,6 @@
 """Customer admins' lifecycle pages: a contract's lifecycle page, the plan change request,
-the two-step cancellation notice, the agent renewal application and the trial conversion.
+the other changes of §14(1) (adding a service, the billing period) and their list, the
+two-step cancellation notice, the agent renewal application and the trial conversion.
 Another organization's contract or request answers 404; customer users (not admins) and staff
 403. Each POST runs its service in `portal.web.transaction`, which shows a refusal next to its
 form field or as a flash."""
@@ -11,12 +12,15 @@ from flask_login import current_user
 
 from portal.clock import today_jst
 from portal.contracts.models import Contract
+from portal.contracts.start import start_info
 from portal.i18n import yen
 from portal.lifecycle import services
 from portal.lifecycle.forms import (
-    BASIS_LABELS, CancellationForm, ConversionForm, PlanChangeForm, WithdrawForm, choices,
+    BASIS_LABELS, AddServiceForm, BillingPeriodForm, CancellationForm, ConversionForm,
+    PlanChangeForm, WithdrawForm, choices,
 )
-from portal.lifecycle.models import CancellationNotice, PlanChangeRequest
+from portal.lifecycle.models import CancellationNotice, ChangeRequest, PlanChangeRequest
+from portal.pagination import page_number
 from portal.web import get_for_org_or_404, require_admin, transaction
 
 bp = Blueprint("lifecycle", __name__)
@@ -40,7 +44,7 @@ def contract(contract_id: int):
     conversion_form.billing_period_months.choices = choices(
         (p, _("%(n)d months", n=p)) for p in contract.plan.allowed_billing_periods)
     return render_template("lifecycle/contract.html", contract=contract, state=state,
-                           today=today, withdraw_form=WithdrawForm(),
+                           start=start_info(contract), today=today, withdraw_form=WithdrawForm(),
                            conversion_form=conversion_form)
 
 
@@ -146,3 +150,75 @@ def trial_conversion(contract_id: int):
     if done:
         flash(_("Your request to convert the trial to a paid contract was sent."), "success")
     return _to_contract(contract_id)
+
+
+def _period_label(n: int) -> str:
+    return _("%(n)d months", n=n)
+
+
+@bp.route("/contracts/changes")
+def changes():
+    """The organization's change requests (§14(1)) and the ways to file one."""
+    pagination = services.organization_changes(current_user.organization_id,
+                                               page_number(request.args.get("page")))
+    contracts = services.changeable_contracts(current_user.organization_id)
+    return render_template("lifecycle/changes.html", pagination=pagination, contracts=contracts,
+                           withdraw_form=WithdrawForm(), today=today_jst())
+
+
+@bp.route("/contracts/changes/add-service", methods=["GET", "POST"])
+def add_service():
+    today = today_jst()
+    page = services.add_service_page(current_user.organization_id, today)
+    form = AddServiceForm()
+    form.plan_id.choices = choices((p.id, _("%(service)s %(plan)s (%(fee)s per month)",
+                                            service=p.service.name, plan=p.name,
+                                            fee=yen(p.monthly_fee))) for p in page.plans)
+    form.billing_period_months.choices = choices((n, _period_label(n)) for n in (1, 3, 6, 12))
+    if request.method == "GET" and form.desired_date.data is None:
+        form.desired_date.data = page.earliest
+    if form.validate_on_submit():
+        with transaction(form, field="desired_date") as done:
+            services.request_add_service(current_user.organization_id,
+                                         page.plan(form.plan_id.data),
+                                         form.billing_period_months.data,
+                                         form.desired_date.data, by=current_user, today=today)
+        if done:
+            flash(_("Your request was sent. We will email you when it is decided."), "success")
+            return redirect(url_for("lifecycle.changes"))
+    return render_template("lifecycle/add_service.html", form=form, page=page,
+                           today=today), (400 if form.errors else 200)
+
+
+@bp.route("/contracts/<int:contract_id>/billing-period", methods=["GET", "POST"])
+def billing_period(contract_id: int):
+    contract = _contract(contract_id)
+    today = today_jst()
+    options = services.billing_period_options(contract, today)
+    earliest = services.earliest_change_date(today)
+    form = BillingPeriodForm()
+    form.billing_period_months.choices = choices((o.months, _period_label(o.months))
+                                                 for o in options)
+    if request.method == "GET" and form.desired_date.data is None:
+        form.desired_date.data = earliest
+    if form.validate_on_submit():
+        with transaction(form, field="desired_date") as done:
+            services.request_billing_period(contract, form.billing_period_months.data,
+                                            form.desired_date.data, by=current_user, today=today)
+        if done:
+            flash(_("Your request was sent. We will email you when it is decided."), "success")
+            return redirect(url_for("lifecycle.changes"))
+    return render_template("lifecycle/billing_period.html", contract=contract, form=form,
+                           options=options, earliest=earliest), (400 if form.errors else 200)
+
+
+@bp.route("/change-requests/<int:request_id>/withdraw", methods=["POST"])
+def change_withdraw(request_id: int):
+    req = get_for_org_or_404(ChangeRequest, request_id, current_user.organization_id)
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    with transaction() as done:
+        services.withdraw_change(req, by=current_user)
+    if done:
+        flash(_("The request was withdrawn."), "success")
+    return redirect(url_for("lifecycle.changes"))

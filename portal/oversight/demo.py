@@ -21,7 +21,7 @@ def _organization(name: str, kana: str, login_id: str, email: str, password: str
                        phone=DEMO_ADDRESS.phone)
     db.session.add(org)
     db.session.flush()
-    add_contract(org.id, plan, start_date=date(2025, 10, 1), billing_period_months=1,
+    add_contract(org.id, plan, usage_start=date(2025, 10, 1), billing_period_months=1,
                  residency_facts=DEMO_ADDRESS)
     admin = create_user(login_id=login_id, email=email, password=password, name="管理 二郎",
                         organization=org, role="admin")

@@ -13,15 +13,16 @@ Modules: `jst` (days in Japan), `periods` (Civil Code Art. 143 months, 月度), 
 (営業日, §5(2)), `cancellation` (§14(3)(4), §12(5)), `plan_change` (§14(1)(2)), `renewal`
 (§5(5), §31(2)), `late_fees` (§8(3)), `notices` (§8(1), §15(1)①, §17(1), §19), `residency`
 (§31(5)), `charges` (what a billing month bills, §5(5), §14(2)(3), §8(1)), `invoices`
-(qualified-invoice tax and registration number), `liability` (§27(1)), `terms` (ContractTerms,
+(qualified-invoice tax and registration number), `liability` (§27(1)), `start_date` (起算日,
+§5(4)), `changes` (other changes of §14(1): the billing period), `terms` (ContractTerms,
 RuleError).
 """
-from . import (business_days, cancellation, charges, invoices, jst, late_fees, liability,
-               notices, periods, plan_change, renewal, residency, terms)
+from . import (business_days, cancellation, changes, charges, invoices, jst, late_fees,
+               liability, notices, periods, plan_change, renewal, residency, start_date, terms)
 from .terms import ContractTerms, RuleError
 
 __all__ = [
     "ContractTerms", "RuleError",
-    "business_days", "cancellation", "charges", "invoices", "jst", "late_fees", "liability",
-    "notices", "periods", "plan_change", "renewal", "residency", "terms",
+    "business_days", "cancellation", "changes", "charges", "invoices", "jst", "late_fees", "liability",
+    "notices", "periods", "plan_change", "renewal", "residency", "start_date", "terms",
 ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .changes import period_start_index
 from .periods import billing_month_by_index, billing_month_index
 from .terms import ContractTerms, require_date, sort_clauses
 
@@ -63,12 +64,16 @@ def fee_for_month(base_fee: int, steps: tuple[FeeStep, ...] | list[FeeStep],
 def period_charges(terms: ContractTerms, window: tuple[date, date], *,
                    fee_steps: tuple[FeeStep, ...] | list[FeeStep] = (),
                    last_day: date | None = None,
-                   billed: frozenset[date] | set[date] = frozenset()) -> list[PeriodCharge]:
+                   billed: frozenset[date] | set[date] = frozenset(),
+                   period_steps: tuple[tuple[date, int], ...] = ()) -> list[PeriodCharge]:
     """The charges for the billing periods of `terms` that start inside `window`.
 
     Inputs: `terms` (start, billing period, monthly_fee as the base fee, trial); `window`
     (first, last) days of the issue month; `fee_steps` (the fee history); `last_day` (the last
-    day of use, if known); `billed` (first days of months already billed).
+    day of use, if known); `billed` (first days of months already billed); `period_steps`
+    ((first day of a 月度, months) for each agreed change of the billing period, §14(1): from
+    that 月度 the periods have the new length — `terms.billing_period_months` is the length
+    before the first step; each day must be a boundary of both lengths, `rules.changes`).
     Result: one PeriodCharge per billing period whose first day is in `window`, holding its
     months that start on or before `last_day` and are not in `billed`; periods left empty
     are omitted. [] for a free trial (§12(5)).
@@ -78,27 +83,26 @@ def period_charges(terms: ContractTerms, window: tuple[date, date], *,
     first, last = require_date(window[0], "window start"), require_date(window[1], "window end")
     if terms.trial or last < terms.start:
         return []
-    n = terms.billing_period_months
+    steps = tuple(sorted((billing_month_index(terms.start, d), m) for d, m in period_steps))
     index = 0 if first <= terms.start else billing_month_index(terms.start, first)
-    j = index // n
+    p, n = period_start_index(index, steps, terms.billing_period_months)
     charges = []
     while True:
-        period_first = billing_month_by_index(terms.start, j * n)[0]
+        period_first = billing_month_by_index(terms.start, p)[0]
         if period_first > last:
             break
         if period_first >= first and (last_day is None or period_first <= last_day):
-            charge = _charge(terms, j, fee_steps, last_day, billed)
+            charge = _charge(terms, p, n, fee_steps, last_day, billed)
             if charge is not None:
                 charges.append(charge)
-        j += 1
+        p, n = period_start_index(p + n, steps, terms.billing_period_months)
     return charges
 
 
-def _charge(terms: ContractTerms, j: int, fee_steps, last_day: date | None,
+def _charge(terms: ContractTerms, p: int, n: int, fee_steps, last_day: date | None,
             billed) -> PeriodCharge | None:
-    n = terms.billing_period_months
     months, fees, clauses = [], [], ["§5(5)"] if n > 1 else []
-    for k in range(j * n, j * n + n):
+    for k in range(p, p + n):
         month = billing_month_by_index(terms.start, k)
         if last_day is not None and month[0] > last_day:
             break

@@ -74,8 +74,8 @@ def test_apply_approve_mails_invitation_and_contracts(page, new_page, app, smtp)
     assert axe_violations(staff) == []
     screenshot(staff, "onboarding-staff-queue")
     staff.get_by_role("link", name=reference).click()
-    expect(staff.get_by_label("起算日（利用開始日）")).to_have_value("2026-11-26")  # next business day
-    staff.get_by_label("起算日（利用開始日）").fill("2026-12-01")
+    expect(staff.get_by_label("利用開始日")).to_have_value("2026-11-26")  # next business day
+    staff.get_by_label("利用開始日").fill("2026-12-01")
     assert axe_violations(staff) == []
     screenshot(staff, "onboarding-staff-detail")
     staff.get_by_role("button", name="承認して利用開始通知を送信").click()

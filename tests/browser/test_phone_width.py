@@ -40,6 +40,7 @@ NOT_CRAWLED = {
     "accounts.confirm_email": "a mailed token (its invalid-link page is visited)",
     "staff.organization_request": "needs a §7(2) change request (own browser test)",
     "staff.lifecycle_plan_change": "needs a plan-change request (lifecycle browser test)",
+    "staff.lifecycle_change": "needs a §14(1) change request (test_changes15.py checks it at 390 px)",
     "staff.lifecycle_partner_contact": "agent/reseller contracts only (lifecycle tests)",
     "staff.trial_accounts": "trial organizations only (trial browser test)",
     "applications.submitted": "right after an application is sent (onboarding test)",

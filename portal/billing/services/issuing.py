@@ -26,7 +26,7 @@ from portal.billing.services.common import due_date, issuer, month_window, next_
 from portal.contracts import fees
 from portal.contracts.models import Contract, Plan
 from portal.extensions import db
-from portal.lifecycle.models import CancellationNotice, ContractEnd, PlanChangeRequest
+from portal.lifecycle.models import CancellationNotice, ChangeRequest, ContractEnd, PlanChangeRequest
 from portal.rules import plan_change
 from portal.rules.charges import FeeStep, period_charges
 from portal.rules.invoices import consumption_tax
@@ -76,6 +76,20 @@ def _fee_history(contracts: list[Contract], plans: dict[int, Plan]):
     return history
 
 
+def _period_history(ids: list[int]) -> dict[int, tuple[int, tuple[tuple[date, int], ...]]]:
+    """Per contract with an agreed or applied billing-period change (§14(1)): the period it
+    started with and the (effective day, months) steps, so a period billed in advance before
+    the change is applied already has its new length (`rules.charges.period_charges`)."""
+    out: dict[int, tuple[int, list]] = {}
+    for req in db.session.scalars(sa.select(ChangeRequest).where(
+            ChangeRequest.contract_id.in_(ids), ChangeRequest.kind == "billing_period",
+            ChangeRequest.status.in_(("agreed", "applied")))
+            .order_by(ChangeRequest.effective_date, ChangeRequest.id)):
+        out.setdefault(req.contract_id, (req.from_period, []))[1].append(
+            (req.effective_date, req.billing_period_months))
+    return {cid: (base, tuple(steps)) for cid, (base, steps) in out.items()}
+
+
 def _contracts(window: tuple[date, date]) -> list[Contract]:
     return list(db.session.scalars(
         sa.select(Contract).where(Contract.trial.is_(False), Contract.start_date <= window[1])
@@ -104,15 +118,18 @@ def _charges(day: date):
     lump_billed = set(db.session.scalars(sa.select(InvoiceLine.contract_id).where(
         InvoiceLine.kind == "early_termination")))
     history = _fee_history(contracts, plans)
+    periods = _period_history(ids)
     out = defaultdict(list)
     for c in contracts:
         notice = notices.get(c.id)
         last = ends.get(c.id) or (notice.last_day if notice else None)
         if c.status != "ended" or last is not None:
             base, steps = history[c.id]
-            terms = replace(c.terms(), monthly_fee=base)
+            first_period, period_steps = periods.get(c.id, (c.billing_period_months, ()))
+            terms = replace(c.terms(), monthly_fee=base, billing_period_months=first_period)
             for charge in period_charges(terms, window, fee_steps=steps, last_day=last,
-                                         billed=frozenset(billed.get(c.id, ()))):
+                                         billed=frozenset(billed.get(c.id, ())),
+                                         period_steps=period_steps):
                 out[c.organization_id].append((c, "fee", charge.months, charge.fees,
                                                charge.amount, charge.clauses))
         if (notice is not None and notice.status in _LUMP_SUM_NOTICES

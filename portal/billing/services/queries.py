@@ -76,3 +76,10 @@ def liability_caps(organization_id: int, event_day: date) -> list[tuple[Contract
             .where(BilledMonth.contract_id == c.id, BilledMonth.month_start < event_day)).all()
         out.append((c, liability.cap(c.start_date, event_day, [(d, f) for d, f in fees])))
     return out
+
+
+def contract_billed(contract_id: int) -> bool:
+    """Whether any billing month of the contract has been invoiced (then its 起算日 can no
+    longer move, §5(4): the invoice's periods count from it)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        BilledMonth.contract_id == contract_id))) or False

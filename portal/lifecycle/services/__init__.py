@@ -5,6 +5,7 @@ public names so callers keep `from portal.lifecycle import services` and
 - `common`: `LifecycleError` (a `portal.domain.DomainError`), the partner contact (§31(1)) and
   mailing a contract's administrators;
 - `plan_changes`: plan change requests, staff decisions, applying them (§14(1)(2));
+- `other_changes`: the other changes of §14(1) — adding a service, the billing period;
 - `cancellation`: the cancellation page's options and live quote, notices (§14(3)(4), §17(4));
 - `renewals`: renewals (§5(5)) and agent renewal applications (§31(2));
 - `non_renewal`: the provider's non-renewal notice (§5(5));
@@ -37,6 +38,12 @@ from portal.lifecycle.services.contract_end import (
 from portal.lifecycle.services.non_renewal import (
     earliest_non_renewal_end, give_non_renewal_notice, renewing_contracts_page,
 )
+from portal.lifecycle.services.other_changes import (
+    AddServicePage, PeriodOption, add_service_page, agree_change, apply_changes,
+    billing_period_options, changeable_contracts, changes_count, default_effective_date,
+    earliest_change_date, organization_changes, refuse_change, request_add_service,
+    request_billing_period, staff_changes, withdraw_change,
+)
 from portal.lifecycle.services.plan_changes import (
     PlanChangePage, agree_plan_change, apply_plan_changes, check_quotas_fit, first_billed_month,
     open_plan_change, plan_change_page, plan_change_quote, plan_choices, refuse_plan_change,
@@ -57,6 +64,11 @@ from portal.lifecycle.services.trials import (
 )
 
 __all__ = [
+    "AddServicePage", "PeriodOption", "add_service_page", "agree_change", "apply_changes",
+    "billing_period_options", "changeable_contracts", "changes_count", "default_effective_date",
+    "earliest_change_date", "organization_changes",
+    "refuse_change", "request_add_service", "request_billing_period", "staff_changes",
+    "withdraw_change",
     "AGENT_REMINDER_DAYS", "END_REMINDER_DAYS", "RENEWAL_REMINDER_DAYS",
     "CancellationOptions", "CancellationPage", "CancellationStep", "ContractState",
     "LifecycleError", "PlanChangePage", "StaffQueue",

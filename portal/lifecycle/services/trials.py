@@ -16,6 +16,7 @@ from portal.lifecycle.models import TrialConversionRequest
 from portal.lifecycle.services.common import (
     LifecycleError, flush_unique, mail_admins, refuse_request, require_status,
 )
+from portal.rules import start_date as start_rules
 
 
 def open_conversion(contract: Contract) -> TrialConversionRequest | None:
@@ -46,8 +47,9 @@ def request_conversion(contract: Contract, billing_period_months: int, *, by: Us
 
 
 def approve_conversion(req: TrialConversionRequest, *, by: User, today: date) -> None:
-    """Staff approve: the contract becomes a paid contract of the same plan whose start date
-    (起算日, §5(4)) is the approval day `today`; the admins are mailed. Errors: already_decided,
+    """Staff approve: the contract becomes a paid contract of the same plan; its 起算日 (§5(4))
+    follows from the approval day `today` by the service's price-list rule
+    (`rules.start_date.billing_start`); the admins are mailed. Errors: already_decided,
     not_trial."""
     require_status(req, ("requested",), "already_decided", "§12(5)")
     contract = req.contract
@@ -56,10 +58,12 @@ def approve_conversion(req: TrialConversionRequest, *, by: User, today: date) ->
     req.status = "approved"
     req.decided_by_id = by.id
     req.decided_at = now_utc()
-    req.start_date = today
+    start = start_rules.billing_start(contract.service.start_rule, today)
+    req.start_date = start.start
     contract.trial = False
     contract.trial_end_date = None
-    contract.start_date = today
+    contract.start_date = start.start
+    contract.start_rule = start.rule
     contract.billing_period_months = req.billing_period_months
     contract.status = "active"
     db.session.flush()
