@@ -60,6 +60,9 @@ def demo_command(if_empty: bool) -> None:
     lines = [f"Demo accounts (sign in at http://127.0.0.1:{port}/sign-in):"]
     for c in creds:
         lines.append(f"  {c.role:<6} login ID: {c.login_id:<12} password: {c.password}")
+        if c.totp_secret:
+            lines.append(f"         two-factor key: {c.totp_secret} (add it to an authenticator app;"
+                         " staff must enter its 6-digit code)")
     text = "\n".join(lines)
     click.echo(text)
     path = current_app.instance_path + "/demo_credentials.txt"

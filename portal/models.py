@@ -52,3 +52,4 @@ from portal.billing.models import (  # noqa: F401
     Refund,
 )
 from portal.oversight.models import AiTrainingConsentChange, ProviderAction, RecommendedBrowser  # noqa: F401
+from portal.staff_audit import StaffAction  # noqa: F401

@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from portal.billing import services, staff_views, views  # noqa: F401  (staff_views: console pages)
+from portal.console import register_queue
 from portal.daily import register_task
 
 
@@ -27,3 +29,9 @@ def register(app: Flask) -> None:
     services.common.registration_number_checked(app)
     app.register_blueprint(views.bp)
     register_task(app, "billing_invoices", invoices_task)
+    register_queue(app, "overdue_invoices", _l("Overdue invoices without a payment demand"),
+                   services.overdue_without_demand_count, "staff.billing_invoices",
+                   clause="§15(1)", warn=True, status="overdue")
+    register_queue(app, "demanded_invoices", _l("Demanded invoices still unpaid"),
+                   services.demanded_unpaid_count, "staff.billing_invoices", clause="§15(1)",
+                   status="overdue")

@@ -13,6 +13,7 @@ from portal.contracts.models import Plan, Service
 from portal.contracts.quotas import format_quota
 from portal.console import bp
 from portal.extensions import db
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -35,6 +36,7 @@ def _save(plan: Plan, form: PlanForm, service: Service, *, new: bool):
 
 
 @bp.route("/price-list/services/<int:service_id>/plans/new", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_new(service_id: int):
     service = db.session.get(Service, service_id) or abort(404)
     form = PlanForm()
@@ -42,6 +44,7 @@ def plan_new(service_id: int):
 
 
 @bp.route("/price-list/plans/<int:plan_id>", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_edit(plan_id: int):
     plan = db.session.get(Plan, plan_id) or abort(404)
     form = PlanForm() if request.method == "POST" else PlanForm.from_plan(plan)
@@ -49,6 +52,7 @@ def plan_edit(plan_id: int):
 
 
 @bp.route("/price-list/plans/<int:plan_id>/fee-change", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_fee_change(plan_id: int):
     """§8(1): schedule a fee change under a published fee-change notice; lists the history."""
     plan = db.session.get(Plan, plan_id) or abort(404)

@@ -22,4 +22,7 @@ def register(app: Flask) -> None:
                    _l("Organizations without a confirmed notification address"),
                    services.missing_address_count, "staff.organizations_missing_address",
                    clause="§10(1)", warn=True)
+    register_queue(app, "bounced_addresses", _l("Notification addresses that bounced"),
+                   services.bounced_addresses_count, "staff.outbox", clause="§10(2)",
+                   status="rejected")
     register_fee_notice_source(app, published_fee_notices)  # §8(1) fee changes link to them

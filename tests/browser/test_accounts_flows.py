@@ -14,7 +14,7 @@ from portal import clock
 from portal.accounts.users import invitations
 from portal.extensions import db
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 NEW_PASSWORD = "correct-horse-battery-staple-2026"
 NOW = datetime(2026, 11, 25, 3, 0, 5, tzinfo=timezone.utc)
@@ -84,6 +84,7 @@ def _sign_in(page, login_id: str, password: str = factories.PASSWORD):
     page.get_by_label("ログインID").fill(login_id)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, login_id)
 
 
 def test_two_factor_required_set_up_and_used(page, app):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from portal.demo import load_demo
 from portal.extensions import db
 from tests.billing.helpers import freeze
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 TODAY = date(2026, 12, 7)
 
@@ -27,6 +27,7 @@ def _sign_in(page, cred):
     page.get_by_label("ログインID").fill(cred.login_id)
     page.get_by_label("パスワード").fill(cred.password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, cred.login_id)
 
 
 def test_admin_opens_an_invoice_and_downloads_its_pdf(page, app, tmp_path):

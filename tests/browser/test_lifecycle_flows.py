@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.daily import run_daily
 from portal.lifecycle.models import CancellationNotice
 from portal.mail import deliver_pending
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 from tests.lifecycle.helpers import freeze, setup_org
 
@@ -24,6 +24,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 

@@ -11,7 +11,7 @@ from portal import clock
 from portal.extensions import db
 from portal.notices.services import add_update
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 NOW = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
 
@@ -68,6 +68,7 @@ def test_staff_publish_a_notice_and_see_its_delivery_records(page, app):
     page.get_by_label("ログインID").fill("ops")
     page.get_by_label("パスワード").fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, "ops")
     page.goto("/staff/notices/new")
     page.get_by_label("種別").select_option("fee_change")
     page.get_by_label("件名（日本語）").fill("IMAGE WORKS 利用料金改定のお知らせ")

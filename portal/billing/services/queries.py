@@ -7,8 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from portal.billing.models import BilledMonth, Invoice, InvoiceLine
+from portal.billing.models import BilledMonth, Demand, Invoice, InvoiceLine
 from portal.billing.services.statements import open_invoices_query, statements
+from portal.clock import today_jst
 from portal.contracts.models import Contract
 from portal.extensions import db
 from portal.rules import liability
@@ -76,3 +77,16 @@ def liability_caps(organization_id: int, event_day: date) -> list[tuple[Contract
             .where(BilledMonth.contract_id == c.id, BilledMonth.month_start < event_day)).all()
         out.append((c, liability.cap(c.start_date, event_day, [(d, f) for d, f in fees])))
     return out
+
+
+def overdue_without_demand_count() -> sa.Select:
+    """Open invoices past their due date (Japan's today) with no payment demand yet: the
+    console's count (the staff decide whether to demand, §15(1)①)."""
+    return open_invoices_query().with_only_columns(sa.func.count(Invoice.id)).where(
+        Invoice.due_date < today_jst(), Invoice.id.not_in(sa.select(Demand.invoice_id)))
+
+
+def demanded_unpaid_count() -> sa.Select:
+    """Invoices demanded and still open: the console's count (§15(1)① runs from the demand)."""
+    return open_invoices_query().with_only_columns(sa.func.count(Invoice.id)).where(
+        Invoice.id.in_(sa.select(Demand.invoice_id)))

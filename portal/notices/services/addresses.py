@@ -148,19 +148,27 @@ def remove_address(address: NotificationAddress, *, user: User, now: datetime | 
     db.session.flush()
 
 
-def bounced_addresses(organization_id: int) -> list[NotificationAddress]:
-    """Live addresses the SMTP server refused (outbox status "rejected") since they were added
-    or last confirmed; flagged until removed or confirmed again. One query."""
+def _bounced():
     since = sa.func.coalesce(NotificationAddress.confirmed_at, NotificationAddress.created_at)
-    rejected = sa.exists().where(
+    return (NotificationAddress.status != "removed", sa.exists().where(
         OutboxMail.organization_id == NotificationAddress.organization_id,
         OutboxMail.to_address == NotificationAddress.email,
         OutboxMail.status == "rejected",
         OutboxMail.created_at >= since,
-    )
+    ))
+
+
+def bounced_addresses_count() -> sa.Select:
+    """Live notification addresses of every organization that bounced (as in
+    `bounced_addresses`): the console's count."""
+    return sa.select(sa.func.count(NotificationAddress.id)).where(*_bounced())
+
+
+def bounced_addresses(organization_id: int) -> list[NotificationAddress]:
+    """Live addresses the SMTP server refused (outbox status "rejected") since they were added
+    or last confirmed; flagged until removed or confirmed again. One query."""
     return list(db.session.scalars(
         sa.select(NotificationAddress).where(
-            NotificationAddress.organization_id == organization_id,
-            NotificationAddress.status != "removed", rejected,
+            NotificationAddress.organization_id == organization_id, *_bounced(),
         ).order_by(NotificationAddress.id)
     ))
