@@ -60,13 +60,13 @@ def test_a_new_staff_member_sets_up_two_factor_before_the_console(page):
     page.get_by_role("button", name="2段階認証を有効にする").click()
     expect(page.locator("code").first).to_be_visible()  # the recovery codes
     page.get_by_role("link", name="コードを保管しました").click()
-    expect(page.get_by_role("heading", name="スタッフコンソール")).to_be_visible()
+    expect(page.get_by_role("heading", name="運用コンソール")).to_be_visible()
     # Signing in again: the password, then the code.
     page.get_by_role("button", name="ログアウト").click()
     _sign_in(page, "newops")
     expect(page).to_have_url(re.compile(r"/sign-in/code$"))
     pass_second_factor(page, "newops")
-    expect(page.get_by_role("heading", name="スタッフコンソール")).to_be_visible()
+    expect(page.get_by_role("heading", name="運用コンソール")).to_be_visible()
 
 
 def test_a_staff_action_and_its_reason_in_the_staff_audit(page):
