@@ -1,7 +1,8 @@
 """`flask portal …` commands: thin wrappers around services.
 
 - `demo [--if-empty]`: load demo data and print the sign-in credentials
-- `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password)
+- `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password;
+  two-factor sign-in is set up at its first sign-in)
 - `mail`: deliver pending outbox mail once (run it from cron or a loop)
 - `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
 """
@@ -77,7 +78,8 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--name", default="")
 @click.password_option(help="Asked for when not given.")
 def create_staff_command(login_id: str, email: str, name: str, password: str) -> None:
-    """Create a staff account for the provider's operations team."""
+    """Create a staff account for the provider's operations team. Staff must use two-factor
+    sign-in: the account's first sign-in leads to its set-up, before any console page."""
     if len(password) < 12:
         raise click.BadParameter("use at least 12 characters", param_hint="password")
     try:
@@ -85,7 +87,8 @@ def create_staff_command(login_id: str, email: str, name: str, password: str) ->
     except AccountError as exc:
         raise click.ClickException(f"cannot create {login_id}: {exc.code}") from None
     db.session.commit()
-    click.echo(f"Staff account {login_id} created.")
+    click.echo(f"Staff account {login_id} created. At its first sign-in it sets up two-factor "
+               "sign-in (required for staff) before the console opens.")
 
 
 @portal_cli.command("mail")

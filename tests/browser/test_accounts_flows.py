@@ -202,6 +202,7 @@ def test_staff_misuse_queue_pages_pass_axe(page, app):
     expect(page.get_by_role("heading", name=f"届出 {report.id}: 受付済み")).to_be_visible()
     page.get_by_label("状態").select_option("investigating")
     page.get_by_label("メモ（お客様の管理者に表示されます）").fill("ログを確認しています。")
+    page.locator("textarea#reason").fill("調査を開始")  # the status form's reason
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("ログを確認しています。")).to_be_visible()
     assert axe_violations(page) == []

@@ -74,6 +74,7 @@ def test_staff_publish_a_notice_and_see_its_delivery_records(page, app):
     page.get_by_label("件名（日本語）").fill("IMAGE WORKS 利用料金改定のお知らせ")
     page.get_by_label("本文（日本語）").fill("2027年1月15日より利用料金を改定いたします。")
     page.get_by_label("適用日").fill("2027-01-15")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("料金改定の告知")
     page.get_by_role("button", name="お知らせを保存").click()
     expect(page.locator(".field__error").first).to_contain_text(
         "第8条(1)により、このお知らせの適用日は最短で2027年1月31日(日)です。")

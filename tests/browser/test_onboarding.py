@@ -76,6 +76,7 @@ def test_apply_approve_mails_invitation_and_contracts(page, new_page, app, smtp)
     staff.get_by_role("link", name=reference).click()
     expect(staff.get_by_label("起算日（利用開始日）")).to_have_value("2026-11-26")  # next business day
     staff.get_by_label("起算日（利用開始日）").fill("2026-12-01")
+    staff.get_by_label("操作の理由（スタッフ操作記録）").fill("審査を完了しました。")
     assert axe_violations(staff) == []
     screenshot(staff, "onboarding-staff-detail")
     staff.get_by_role("button", name="承認して利用開始通知を送信").click()
