@@ -59,6 +59,10 @@ def test_an_action_records_who_when_what_why_and_the_organization(client, auth, 
     assert (action.staff_user_id, action.action, action.organization_id, action.reason) == (
         ops.id, "staff.organization_suspend", org.id, "過負荷が続いています。")
     assert action.occurred_at == NOW and action.target == {"org_id": org.id}
+    # A double submit is refused by the service ("already suspended"): still one record.
+    again = _post(client, path + "/suspend", {"clause": "§9(2)", "reason": "過負荷が続いています。"},
+                  path)
+    assert again.status_code == 302 and len(_actions()) == 1
 
 
 def test_the_organization_is_inferred_from_the_rows_written(client, auth, make, db, ops):
