@@ -52,16 +52,15 @@ def test_an_action_records_who_when_what_why_and_the_organization(client, auth, 
     org = make.org()
     auth.sign_in("ops")
     path = f"/staff/organizations/{org.id}"
-    response = _post(client, path + "/suspend", {"clause": "§9(2)", "reason": "過負荷が続いています。"},
-                     path)
+    data = {"clause": "§9(2)", "reason": "過負荷が続いています。"}
+    response = _post(client, path + "/suspend", data, path)
     assert response.status_code == 302
     [action] = _actions()
     assert (action.staff_user_id, action.action, action.organization_id, action.reason) == (
         ops.id, "staff.organization_suspend", org.id, "過負荷が続いています。")
     assert action.occurred_at == NOW and action.target == {"org_id": org.id}
     # A double submit is refused by the service ("already suspended"): still one record.
-    again = _post(client, path + "/suspend", {"clause": "§9(2)", "reason": "過負荷が続いています。"},
-                  path)
+    again = _post(client, path + "/suspend", data, path)
     assert again.status_code == 302 and len(_actions()) == 1
 
 
@@ -108,7 +107,8 @@ def test_an_empty_reason_changes_nothing(client, auth, make, db, ops):
     assert "この操作の理由を入力してください" in follow
 
 
-def test_an_undeclared_staff_post_is_refused_and_writes_nothing(app, client, auth, ops, monkeypatch):
+def test_an_undeclared_staff_post_is_refused_and_writes_nothing(app, client, auth, ops,
+                                                                monkeypatch):
     view = app.view_functions["staff.outbox_test"]
     monkeypatch.delattr(view, "staff_audit")
     auth.sign_in("ops")
@@ -125,16 +125,17 @@ def test_customers_posting_nothing_to_staff_is_403_and_not_audited(client, auth,
     auth.sign_in("cust")
     assert client.get("/staff/audit").status_code == 403
     token = csrf_token(client, "/account")
-    assert client.post("/staff/outbox/test", data={"to_address": "a@example.co.jp",
-                                                   "reason": "x", "csrf_token": token}).status_code == 403
+    response = client.post("/staff/outbox/test", data={"to_address": "a@example.co.jp",
+                                                       "reason": "x", "csrf_token": token})
+    assert response.status_code == 403
     assert _actions() == []
 
 
 def _seed_actions(db, staff, org, n: int):
     for i in range(n):
-        db.session.add(StaffAction(occurred_at=NOW, staff_user_id=staff.id, action="staff.plan_edit",
-                                   target={"plan_id": i}, organization_id=org.id if i % 2 else None,
-                                   reason=f"理由{i}"))
+        db.session.add(StaffAction(
+            occurred_at=NOW, staff_user_id=staff.id, action="staff.plan_edit",
+            target={"plan_id": i}, organization_id=org.id if i % 2 else None, reason=f"理由{i}"))
     db.session.commit()
 
 
