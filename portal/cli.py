@@ -1,7 +1,8 @@
 """`flask portal …` commands: thin wrappers around services.
 
 - `demo [--if-empty]`: load demo data and print the sign-in credentials
-- `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password)
+- `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password;
+  two-factor sign-in is set up at its first sign-in)
 - `mail`: deliver pending outbox mail once (run it from cron or a loop)
 - `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
 - `bounces [--maildir PATH]`: read the delivery status notifications in the bounce Maildir
@@ -62,6 +63,9 @@ def demo_command(if_empty: bool) -> None:
     lines = [f"Demo accounts (sign in at http://127.0.0.1:{port}/sign-in):"]
     for c in creds:
         lines.append(f"  {c.role:<6} login ID: {c.login_id:<12} password: {c.password}")
+        if c.totp_secret:
+            lines.append(f"         two-factor key: {c.totp_secret} (add it to an authenticator app;"
+                         " staff must enter its 6-digit code)")
     text = "\n".join(lines)
     click.echo(text)
     path = current_app.instance_path + "/demo_credentials.txt"
@@ -76,7 +80,8 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--name", default="")
 @click.password_option(help="Asked for when not given.")
 def create_staff_command(login_id: str, email: str, name: str, password: str) -> None:
-    """Create a staff account for the provider's operations team."""
+    """Create a staff account for the provider's operations team. Staff must use two-factor
+    sign-in: the account's first sign-in leads to its set-up, before any console page."""
     if len(password) < 12:
         raise click.BadParameter("use at least 12 characters", param_hint="password")
     try:
@@ -84,7 +89,8 @@ def create_staff_command(login_id: str, email: str, name: str, password: str) ->
     except AccountError as exc:
         raise click.ClickException(f"cannot create {login_id}: {exc.code}") from None
     db.session.commit()
-    click.echo(f"Staff account {login_id} created.")
+    click.echo(f"Staff account {login_id} created. At its first sign-in it sets up two-factor "
+               "sign-in (required for staff) before the console opens.")
 
 
 @portal_cli.command("mail")

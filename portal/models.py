@@ -53,3 +53,4 @@ from portal.billing.models import (  # noqa: F401
 )
 from portal.oversight.models import AiTrainingConsentChange, ProviderAction, RecommendedBrowser  # noqa: F401
 from portal.support.models import FaultReport, FaultReportEntry  # noqa: F401
+from portal.staff_audit import StaffAction  # noqa: F401

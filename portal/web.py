@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from portal.domain import ClientInfo, DomainError
 from portal.extensions import db
+from portal.staff_audit import record_staff_action
 
 
 class Outcome:
@@ -48,11 +49,13 @@ def transaction(form=None, *, field: str | None = None, flash_error: bool | None
     goes to `form[error.field]` (or `form[field]`) when the form has that field, else it is
     flashed as an error (always flashed when `flash_error` is true). With `report=False` the
     view shows `outcome.error` itself (e.g. inline on the page). Other exceptions pass through
-    (the 500 handler rolls back).
+    (the 500 handler rolls back). Inside a staff POST the staff audit row is added just before
+    the commit (`portal.staff_audit`); its refusal (no reason) is handled like any other.
     """
     outcome = Outcome()
     try:
         yield outcome
+        record_staff_action()  # a staff POST: its audit row commits with the change
     except DomainError as exc:
         db.session.rollback()
         outcome.error = exc

@@ -21,7 +21,7 @@ from portal import clock, create_app
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from tests import factories
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, staff_code
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -140,10 +140,20 @@ class AuthActions:
     def csrf_token(self, path: str = "/sign-in") -> str:
         return csrf_token(self.client, path)
 
-    def sign_in(self, login_id: str, password: str = factories.PASSWORD, **extra):
+    def sign_in(self, login_id: str, password: str = factories.PASSWORD, *,
+                second_factor: bool = True, **extra):
+        """Post the sign-in form. A staff member (two-factor sign-in is required for staff)
+        is taken through the code step too, and the code step's response returned, unless
+        `second_factor=False` (then the password step's response, to test that step)."""
         data = {"login_id": login_id, "password": password, "csrf_token": self.csrf_token()}
         data.update(extra)
-        return self.client.post("/sign-in", data=data)
+        response = self.client.post("/sign-in", data=data)
+        if second_factor and response.headers.get("Location") == "/sign-in/code":
+            code = staff_code(login_id)
+            if code is not None:
+                token = csrf_token(self.client, "/sign-in/code")
+                return self.client.post("/sign-in/code", data={"code": code, "csrf_token": token})
+        return response
 
     def sign_out(self):
         token = self.csrf_token("/account")

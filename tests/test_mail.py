@@ -104,13 +104,15 @@ def test_staff_queue_a_test_mail_with_validation(client, auth, make, db):
     make.staff(login_id="ops")
     auth.sign_in("ops")
     token = auth.csrf_token("/staff/outbox")
-    bad = client.post("/staff/outbox/test", data={"to_address": "not-an-address", "csrf_token": token})
+    bad = client.post("/staff/outbox/test", data={"to_address": "not-an-address", "reason": "SMTP確認",
+                                                "csrf_token": token})
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)
     assert "taro@example.co.jp のようなメールアドレスを入力してください" in page
     assert 'value="not-an-address"' in page
     assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
-    ok = client.post("/staff/outbox/test", data={"to_address": "ops@example.co.jp", "csrf_token": token})
+    ok = client.post("/staff/outbox/test", data={"to_address": "ops@example.co.jp", "reason": "SMTP確認",
+                                               "csrf_token": token})
     assert ok.status_code == 302
     assert db.session.scalar(sa.select(OutboxMail.to_address)) == "ops@example.co.jp"
 

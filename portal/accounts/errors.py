@@ -49,6 +49,7 @@ ERRORS = {
     "totp_invalid": _l("The code is not correct or has already been used. Enter the current code."),
     "totp_not_enabled": _l("Two-factor sign-in is not set up."),
     "two_factor_required": _l("Your organization requires two-factor sign-in; it cannot be turned off."),
+    "staff_two_factor_required": _l("Staff accounts must use two-factor sign-in; it cannot be turned off."),
     "reset_invalid": _l("This password reset link is not valid."),
     "reset_expired": _l("This password reset link has expired. Please request a new one."),
     "reset_used": _l("This password reset link has already been used."),

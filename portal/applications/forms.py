@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal.fields import email_field
+from portal.fields import email_field, staff_reason_field
 from portal.rules.residency import (
     PREFECTURES,
     format_postal_code,
@@ -266,6 +266,7 @@ class InquiryForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     start_date = DateField(
         _l("Usage start date"),
         validators=[DataRequired(message=_l("Enter the start date."))],

@@ -12,6 +12,7 @@ from portal.applications.forms import ApproveForm, RejectForm
 from portal.clock import today_jst
 from portal.console import bp
 from portal.pagination import page_number
+from portal.staff_audit import audited
 from portal.web import client_info, transaction
 
 QUEUE_STATUSES = ("submitted", "approved", "rejected")
@@ -59,6 +60,7 @@ def _refused(application_id: int, form_name: str, form, exc: services.Applicatio
 
 
 @bp.route("/applications/<int:application_id>/approve", methods=["POST"])
+@audited(reason="reason")
 def application_approve(application_id: int):
     application = services.get_application(application_id) or abort(404)
     form = ApproveForm()
@@ -75,6 +77,7 @@ def application_approve(application_id: int):
 
 
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
+@audited(reason="reason")
 def application_reject(application_id: int):
     application = services.get_application(application_id) or abort(404)
     form = RejectForm()

@@ -13,9 +13,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from portal.billing import services, staff_views, views  # noqa: F401  (staff_views: console pages)
 from portal.contracts.start import register_billed_check
+from portal.console import register_queue
 from portal.daily import register_task
 
 
@@ -30,3 +32,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(views.bp)
     register_billed_check(app, services.queries.contract_billed)
     register_task(app, "billing_invoices", invoices_task)
+    register_queue(app, "overdue_invoices", _l("Overdue invoices without a payment demand"),
+                   services.overdue_without_demand_count, "staff.billing_invoices",
+                   clause="§15(1)", warn=True, status="overdue")
+    register_queue(app, "demanded_invoices", _l("Demanded invoices still unpaid"),
+                   services.demanded_unpaid_count, "staff.billing_invoices", clause="§15(1)",
+                   status="overdue")

@@ -9,11 +9,14 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from portal.fields import staff_reason_field
+
 METHODS = [SelectChoice("transfer", _l("Bank transfer")), SelectChoice("card", _l("Card")),
            SelectChoice("other", _l("Other"))]
 
 
 class PaymentForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     invoice_number = StringField(_l("Invoice number"), validators=[
         DataRequired(message=_l("Enter the invoice number.")), Length(max=20)])
     paid_on = DateField(_l("Payment date"), validators=[
@@ -28,12 +31,14 @@ class PaymentForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     file = FileField(_l("Bank transfer CSV"), validators=[
         FileRequired(message=_l("Choose a CSV file."))])
     submit = SubmitField(_l("Import"))
 
 
 class DemandForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     submit = SubmitField(_l("Send a payment demand"))
 
 
@@ -54,6 +59,7 @@ class LiabilityForm(FlaskForm):
 
 
 class DiscontinuationForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     last_service_day = DateField(_l("Last day the services are provided"), validators=[
         InputRequired(message=_l("Enter a date."))])
     submit = SubmitField(_l("Credit the months not yet started and record the refunds"))

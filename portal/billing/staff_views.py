@@ -23,6 +23,7 @@ from portal.console import bp
 from portal.extensions import db
 from portal.i18n import yen
 from portal.pagination import page_number
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -38,6 +39,7 @@ def billing_invoices():
 
 
 @bp.route("/billing/invoices/<int:invoice_id>", methods=["GET", "POST"])
+@audited(reason=("demand-reason", "credit-reason"))
 def billing_invoice(invoice_id: int):
     inv = db.get_or_404(Invoice, invoice_id)
     demand, credit = DemandForm(prefix="demand"), CreditNoteForm(prefix="credit")
@@ -56,7 +58,7 @@ def billing_invoice(invoice_id: int):
             flash(_("Credit note %(number)s was issued.", number=note.number), "success")
             return redirect(url_for("staff.billing_invoice", invoice_id=note.id))
     return render_template("billing/invoice.html", st=services.statement(inv, today_jst()),
-                           staff=True, demand=demand, credit=credit), (400 if credit.errors else 200)
+                           staff=True, demand=demand, credit=credit), (400 if credit.errors or demand.errors else 200)
 
 
 @bp.route("/billing/invoices/<int:invoice_id>/pdf")
@@ -68,6 +70,7 @@ def billing_invoice_pdf(invoice_id: int):
 
 
 @bp.route("/billing/payments/new", methods=["GET", "POST"])
+@audited(reason="reason")
 def billing_payment_new():
     form = PaymentForm()
     if request.method == "GET" and request.args.get("invoice"):
@@ -86,6 +89,7 @@ def billing_payment_new():
 
 
 @bp.route("/billing/payments/import", methods=["GET", "POST"])
+@audited(reason="reason")
 def billing_import():
     form = ImportForm()
     if form.validate_on_submit():
@@ -111,6 +115,7 @@ def billing_liability(organization_id: int):
 
 
 @bp.route("/billing/organizations/<int:organization_id>/discontinuation", methods=["GET", "POST"])
+@audited(reason="reason", organization="organization_id")
 def billing_discontinuation(organization_id: int):
     """§19(3): when every service is discontinued, credit and refund the months not started."""
     org = db.get_or_404(Organization, organization_id)

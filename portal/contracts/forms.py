@@ -9,6 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.fields import staff_reason_field
+
 GB = 10**9
 
 
@@ -25,6 +27,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PlanForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     code = StringField(
         _l("Plan code"),
         validators=[DataRequired(message=_l("Enter the plan code.")),
@@ -83,6 +86,7 @@ class PlanForm(FlaskForm):
 
 class FeeChangeForm(FlaskForm):
     """A dated change of a plan's fee under a published fee-change notice (§8(1))."""
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
 
     fee = IntegerField(_l("New monthly fee (yen, tax excluded)"), validators=[
         InputRequired(message=_l("Enter a whole number.")),

@@ -14,6 +14,7 @@ from portal.contracts.models import Contract, Plan, Service
 from portal.contracts.quotas import format_quota
 from portal.console import bp
 from portal.extensions import db
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -24,6 +25,7 @@ def price_list():
 
 
 @bp.route("/price-list/services/<int:service_id>/start-rule", methods=["POST"])
+@audited(reason="reason")
 def service_start_rule(service_id: int):
     """§5(4): the service's 起算日 rule in the price list (for contracts made from now on)."""
     service = db.session.get(Service, service_id) or abort(404)
@@ -47,6 +49,7 @@ def _save(plan: Plan, form: PlanForm, service: Service, *, new: bool):
 
 
 @bp.route("/price-list/services/<int:service_id>/plans/new", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_new(service_id: int):
     service = db.session.get(Service, service_id) or abort(404)
     form = PlanForm()
@@ -54,6 +57,7 @@ def plan_new(service_id: int):
 
 
 @bp.route("/price-list/plans/<int:plan_id>", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_edit(plan_id: int):
     plan = db.session.get(Plan, plan_id) or abort(404)
     form = PlanForm() if request.method == "POST" else PlanForm.from_plan(plan)
@@ -61,6 +65,7 @@ def plan_edit(plan_id: int):
 
 
 @bp.route("/price-list/plans/<int:plan_id>/fee-change", methods=["GET", "POST"])
+@audited(reason="reason")
 def plan_fee_change(plan_id: int):
     """§8(1): schedule a fee change under a published fee-change notice; lists the history."""
     plan = db.session.get(Plan, plan_id) or abort(404)
@@ -81,6 +86,8 @@ def plan_fee_change(plan_id: int):
 
 
 @bp.route("/contracts/<int:contract_id>/start-date", methods=["GET", "POST"])
+# The cited quote or contract is the reason (§5(4) ただし書); the note adds to it when given.
+@audited(reason=("note", "document_number"), organization=Contract)
 def contract_start_date(contract_id: int):
     """§5(4): the 起算日 the price list gave, and a quote or contract that sets another one."""
     contract = db.session.get(Contract, contract_id) or abort(404)

@@ -10,7 +10,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.fields import email_field
+from portal.fields import email_field, staff_reason_field
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -30,6 +30,7 @@ class WithdrawForm(FlaskForm):
 
 
 class AgreePlanChangeForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     effective_date = DateField(_l("Effective date"),
                                validators=[InputRequired(message=_l("Enter a date such as 2026-12-24."))])
 
@@ -76,6 +77,7 @@ class ConversionForm(FlaskForm):
 
 
 class PartnerContactForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     email = email_field(_l("Partner contact email"), required=False)
 
 

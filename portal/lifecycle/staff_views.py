@@ -22,6 +22,7 @@ from portal.pagination import page_number
 from portal.lifecycle.models import (
     CancellationNotice, ChangeRequest, PlanChangeRequest, TrialConversionRequest,
 )
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -57,6 +58,7 @@ def lifecycle_queue():
 
 
 @bp.route("/lifecycle/plan-changes/<int:request_id>", methods=["GET", "POST"])
+@audited(reason=("agree-reason", "refuse-reason"))
 def lifecycle_plan_change(request_id: int):
     req = db.get_or_404(PlanChangeRequest, request_id)
     agree = AgreePlanChangeForm(prefix="agree")
@@ -76,6 +78,7 @@ def lifecycle_plan_change(request_id: int):
 
 
 @bp.route("/lifecycle/cancellations/<int:notice_id>/confirm", methods=["POST"])
+@audited(reason="reason")
 def lifecycle_cancellation_confirm(notice_id: int):
     notice = db.get_or_404(CancellationNotice, notice_id)
     if not WithdrawForm().validate_on_submit():
@@ -88,6 +91,7 @@ def lifecycle_cancellation_confirm(notice_id: int):
 
 
 @bp.route("/lifecycle/conversions/<int:conversion_id>", methods=["POST"])
+@audited(reason="reason")
 def lifecycle_conversion(conversion_id: int):
     req = db.get_or_404(TrialConversionRequest, conversion_id)
     action = request.form.get("action")
@@ -111,6 +115,7 @@ def lifecycle_conversion(conversion_id: int):
 
 
 @bp.route("/lifecycle/contracts/<int:contract_id>/partner-contact", methods=["GET", "POST"])
+@audited(reason="reason")
 def lifecycle_partner_contact(contract_id: int):
     contract = db.get_or_404(Contract, contract_id)
     if contract.channel == "direct":
@@ -137,6 +142,7 @@ def lifecycle_contracts():
 
 
 @bp.route("/lifecycle/contracts/<int:contract_id>/non-renewal", methods=["GET", "POST"])
+@audited(reason="reason")
 def lifecycle_non_renewal(contract_id: int):
     contract = db.get_or_404(Contract, contract_id)
     today = today_jst()
@@ -167,6 +173,7 @@ def lifecycle_changes():
 
 
 @bp.route("/lifecycle/changes/<int:request_id>", methods=["GET", "POST"])
+@audited(reason=("agree-reason", "refuse-reason"))
 def lifecycle_change(request_id: int):
     req = db.get_or_404(ChangeRequest, request_id)
     agree = AgreePlanChangeForm(prefix="agree")

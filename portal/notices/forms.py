@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from portal.fields import email_field
+from portal.fields import email_field, staff_reason_field
 
 CATEGORY_LABELS = {
     "maintenance": _l("Maintenance"),
@@ -56,6 +56,7 @@ def _new_token() -> str:
 
 
 class NoticeForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     category = SelectField(_l("Category"), choices=_choices(CATEGORY_LABELS.items()),
                            validators=[DataRequired(message=_l("Choose a category."))])
     title_ja = StringField(
@@ -112,6 +113,7 @@ class NoticeForm(FlaskForm):
 
 
 class IncidentUpdateForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     status = SelectField(_l("Status"), choices=_choices(INCIDENT_STATUS_LABELS.items()))
     source_ja = TextAreaField(
         _l("Update (Japanese)"),

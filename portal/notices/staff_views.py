@@ -21,6 +21,7 @@ from portal.notices.forms import (
 from portal.notices.models import Notice
 from portal.pagination import Page, page_number
 from portal.rules.jst import JST
+from portal.staff_audit import audited
 from portal.web import transaction
 
 NOTICES_PER_PAGE = 50
@@ -70,6 +71,7 @@ def _flash_saved(notice: Notice, created: bool) -> None:
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
+@audited(reason="reason")
 def notice_new():
     form = NoticeForm()
     if form.validate_on_submit():
@@ -101,6 +103,7 @@ def _detail(notice: Notice, update_form: IncidentUpdateForm, status: int = 200):
 
 
 @bp.route("/notices/<int:notice_id>/updates", methods=["POST"])
+@audited(reason="reason")
 def notice_update(notice_id: int):
     notice = db.get_or_404(Notice, notice_id)
     form = IncidentUpdateForm()

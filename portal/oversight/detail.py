@@ -1,5 +1,6 @@
 """The staff's read model of one organization: contracts with their partner, users by role,
-quota use, the registered address, the AI-training consent and the provider's actions.
+quota use, the registered address and the notification addresses (§10), the latest invoices,
+the AI-training consent and the provider's actions.
 
 Each part is one query (or one per quota kind through the registered usage counters), so the
 page's cost does not grow with the organization's data; files and deliveries are counted, never
@@ -12,9 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Organization, User
+from portal.billing import services as billing
+from portal.clock import today_jst
 from portal.contracts.models import LIVE_STATUSES, Contract, PartnerContact
 from portal.contracts.quotas import KINDS, current_usage, format_quota, organization_limit, quota_label
 from portal.extensions import db
+from portal.notices import services as notices
 from portal.oversight import services
 
 
@@ -34,6 +38,17 @@ class OrganizationDetail:
     quotas: list[QuotaUse]
     consented: bool
     suspension: object
+    addresses: list[tuple[object, bool]]    # (notification address, bounced)
+    invoices: object                        # the billing pager's page of the latest invoices
+    statements: list                        # their statements (status, outstanding)
+
+
+INVOICES_SHOWN = 10
+
+
+def _addresses(organization_id: int) -> list[tuple[object, bool]]:
+    bounced = {a.id for a in notices.bounced_addresses(organization_id)}
+    return [(a, a.id in bounced) for a in notices.live_addresses(organization_id)]
 
 
 def _quotas(organization_id: int) -> list[QuotaUse]:
@@ -68,6 +83,8 @@ def _contracts(organization_id: int) -> list[tuple[Contract, str]]:
 
 
 def organization_detail(organization: Organization) -> OrganizationDetail:
+    invoices, statements = billing.invoice_page(organization.id, "all", 1, today_jst(),
+                                                per_page=INVOICES_SHOWN)
     return OrganizationDetail(
         organization=organization,
         contracts=_contracts(organization.id),
@@ -75,4 +92,7 @@ def organization_detail(organization: Organization) -> OrganizationDetail:
         quotas=_quotas(organization.id),
         consented=services.ai_training_consent(organization.id),
         suspension=services.current_suspension(organization.id),
+        addresses=_addresses(organization.id),
+        invoices=invoices,
+        statements=statements,
     )

@@ -7,6 +7,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.fields import staff_reason_field
+
 CLAUSE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("§9(2)", _l("§9(2) Excessive load on the service's systems (after a request to correct)")),
     ("§11(2)", _l("§11(2) Prohibited acts (no notice or reason owed)")),
@@ -60,6 +62,7 @@ FAMILY_CHOICES = [SelectChoice(v, label) for v, label in (
 
 
 class BrowserForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     family = SelectField(_l("Browser"), choices=FAMILY_CHOICES,
                          validators=[DataRequired(message=_l("Choose a browser."))])
     name = StringField(_l("Name shown"), validators=[DataRequired(_l("Enter the name.")),

@@ -18,6 +18,7 @@ from portal.oversight import browsers, charts, detail, services, statistics, ter
 from portal.oversight.forms import BrowserForm, DismissForm, ResumeForm, SuspendForm, TerminateForm
 from portal.oversight.models import RecommendedBrowser
 from portal.pagination import page_number
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -38,6 +39,7 @@ def organization_detail(org_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/suspend", methods=["POST"])
+@audited(reason="reason", organization="org_id")
 def organization_suspend(org_id: int):
     organization = db.get_or_404(Organization, org_id)
     form = SuspendForm()
@@ -53,6 +55,7 @@ def organization_suspend(org_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/resume", methods=["POST"])
+@audited(reason="reason", organization="org_id")
 def organization_resume(org_id: int):
     organization = db.get_or_404(Organization, org_id)
     form = ResumeForm()
@@ -67,6 +70,7 @@ def organization_resume(org_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/terminate", methods=["POST"])
+@audited(reason="notice", organization="org_id")
 def organization_terminate(org_id: int):
     """§15(1): terminate with the ground and the reason (the written notice)."""
     organization = db.get_or_404(Organization, org_id)
@@ -95,7 +99,8 @@ def _csv_labels() -> dict[str, str]:
             "organizations_by_plan": _("Organizations by plan"), "totals": _("Totals"),
             "sign_ins_per_day": _("Sign-ins per day"), "users": _("Users"),
             "files": _("Stored files"), "storage_bytes": _("Storage (bytes)"),
-            "guest_links": _("Active guest links")}
+            "guest_links": _("Active guest links"), "browser_shares": _("Browser shares"),
+            "os_shares": _("OS shares"), "other": _("Other")}
 
 
 @bp.route("/statistics")
@@ -105,6 +110,8 @@ def statistics_page():
     return render_template("oversight/staff_statistics.html", stats=stats,
                            plan_chart=charts.hbars(stats.by_plan),
                            sign_in_chart=charts.columns(stats.sign_ins),
+                           browser_chart=charts.hbars(stats.browsers, label_width=170),
+                           os_chart=charts.hbars(stats.systems, label_width=170),
                            format_quota=format_quota)
 
 
@@ -117,6 +124,7 @@ def statistics_csv():
 
 
 @bp.route("/recommended-browsers", methods=["GET", "POST"])
+@audited(reason="reason")
 def recommended_browsers():
     """§6(1): the list of recommended browsers (the public page and the banner read it)."""
     form = BrowserForm()
@@ -131,6 +139,7 @@ def recommended_browsers():
 
 
 @bp.route("/recommended-browsers/<int:browser_id>", methods=["GET", "POST"])
+@audited(reason="reason")
 def recommended_browser(browser_id: int):
     browser = db.get_or_404(RecommendedBrowser, browser_id)
     form = BrowserForm(obj=browser)
@@ -145,6 +154,7 @@ def recommended_browser(browser_id: int):
 
 
 @bp.route("/recommended-browsers/<int:browser_id>/delete", methods=["POST"])
+@audited(reason="reason")
 def recommended_browser_delete(browser_id: int):
     browser = db.get_or_404(RecommendedBrowser, browser_id)
     if DismissForm().validate_on_submit():  # (a form with only its CSRF token)

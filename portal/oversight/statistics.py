@@ -5,7 +5,9 @@ drawn from, so the suppression is decided here and the page and the CSV never se
 value.
 
 Everything is counted in SQL in a fixed number of statements (one per section, one for all
-days of the sign-in series), whatever the number of organizations.
+days of the sign-in series, one for the browser and OS shares), whatever the number of
+organizations. The shares parse the user agent of each sign-in (the audit log's, as the
+sign-in history does) with ua-parser, once per distinct agent string.
 """
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import sqlalchemy as sa
+import ua_parser
 
 from portal.accounts.models import AuditEvent, User
 from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract, Plan, Service
 from portal.extensions import db
-from portal.rules.statistics import day_bounds, period_days, suppressed
+from portal.rules.statistics import OTHER, day_bounds, period_days, shares, suppressed
 from portal.sharing.models import GuestLink, StoredFile
 
 SIGN_IN_DAYS = 30
@@ -100,15 +104,63 @@ def sign_ins_per_day(last: date, days: int = SIGN_IN_DAYS) -> list[Figure]:
 
 
 @dataclass(frozen=True)
+class Share:
+    """One row of a share chart: a browser or OS family (or `OTHER`), its sign-ins and its
+    share of all sign-ins in whole percent (`value`, what the bar shows)."""
+
+    label: str
+    value: int
+    count: int
+    group: str = ""
+    suppressed: bool = False
+
+
+@lru_cache(maxsize=4096)
+def families(user_agent: str) -> tuple[str, str]:
+    """(browser family, OS family) of a user agent; `OTHER` for what ua-parser does not know."""
+    result = ua_parser.parse(user_agent or "")
+    browser = result.user_agent.family if result.user_agent else ""
+    system = result.os.family if result.os else ""
+    return (browser if browser and browser != "Other" else OTHER,
+            system if system and system != "Other" else OTHER)
+
+
+def client_shares(last: date, days: int = SIGN_IN_DAYS) -> tuple[list[Share], list[Share]]:
+    """Shares of browser families and of OS families among customer sign-ins over the `days`
+    days in Japan ending `last`. Families of fewer than five organizations are folded into
+    "other" (`portal.rules.statistics.shares`); nothing is shown when all sign-ins come from
+    fewer than five organizations."""
+    first, _ = day_bounds(period_days(last, days)[0])
+    _, end = day_bounds(last)
+    rows = db.session.execute(
+        sa.select(AuditEvent.user_agent, AuditEvent.organization_id, sa.func.count(AuditEvent.id))
+        .where(AuditEvent.event == "sign_in", AuditEvent.organization_id.is_not(None),
+               AuditEvent.occurred_at >= first, AuditEvent.occurred_at < end)
+        .group_by(AuditEvent.user_agent, AuditEvent.organization_id)).all()
+    browsers: dict[str, tuple[int, frozenset]] = {}
+    systems: dict[str, tuple[int, frozenset]] = {}
+    for user_agent, organization_id, n in rows:
+        for table, name in zip((browsers, systems), families(user_agent), strict=True):
+            count, orgs = table.get(name, (0, frozenset()))
+            table[name] = (count + n, orgs | {organization_id})
+    return ([Share(name, pct, n) for name, n, pct in shares(browsers)],
+            [Share(name, pct, n) for name, n, pct in shares(systems)])
+
+
+@dataclass(frozen=True)
 class Statistics:
     by_plan: list[Figure]
     totals: list[Figure]
     sign_ins: list[Figure]
     last: date
+    browsers: list[Share]
+    systems: list[Share]
 
 
 def compile_statistics(last: date) -> Statistics:
-    return Statistics(organizations_by_plan(), totals(), sign_ins_per_day(last), last)
+    browsers, systems = client_shares(last)
+    return Statistics(organizations_by_plan(), totals(), sign_ins_per_day(last), last,
+                      browsers, systems)
 
 
 def csv_text(stats: Statistics, labels: dict[str, str]) -> str:
@@ -125,4 +177,9 @@ def csv_text(stats: Statistics, labels: dict[str, str]) -> str:
             writer.writerow([labels[section], f.group, labels.get(f.label, f.label),
                              "" if f.suppressed else f.value,
                              labels["suppressed"] if f.suppressed else ""])
+    # Shares: the sign-ins in the value column, the share in percent in the note.
+    for section, rows in (("browser_shares", stats.browsers), ("os_shares", stats.systems)):
+        for share in rows:
+            writer.writerow([labels[section], "", labels["other"] if share.label == OTHER
+                             else share.label, share.count, f"{share.value}%"])
     return "\ufeff" + out.getvalue()

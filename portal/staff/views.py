@@ -10,8 +10,9 @@ from portal.console import bp, queue_counts
 from portal.extensions import db
 from portal.mail import STATUSES, OutboxMail
 from portal.pagination import page_number
-from portal.staff import services
+from portal.staff import audit, services
 from portal.staff.forms import TestMailForm
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -43,6 +44,7 @@ def outbox():
 
 
 @bp.route("/outbox/test", methods=["POST"])
+@audited(reason="reason")
 def outbox_test():
     """Queue a test mail, so operators can check the SMTP set-up end to end."""
     form = TestMailForm()
@@ -61,3 +63,16 @@ def outbox_test():
 def outbox_mail(mail_id: int):
     mail = db.session.get(OutboxMail, mail_id) or abort(404)
     return render_template("staff/outbox_mail.html", mail=mail)
+
+
+@bp.route("/audit")
+def staff_audit():
+    """The staff audit: who did what, when and why; filters by staff member and organization."""
+    staff_id = request.args.get("staff", type=int)
+    organization_id = request.args.get("organization", type=int)
+    pagination = audit.actions_page(staff_id=staff_id, organization_id=organization_id,
+                                    page=page_number(request.args.get("page")))
+    return render_template("staff/audit.html", pagination=pagination, label=audit.action_label,
+                           staff_members=audit.staff_members(), staff_id=staff_id,
+                           organization=audit.organization(organization_id),
+                           organization_id=organization_id)

@@ -13,6 +13,7 @@ from portal.pagination import page_number
 from portal.support import services
 from portal.support.forms import STATUS_LABELS, ReplyForm
 from portal.support.models import STATUSES, FaultReport
+from portal.staff_audit import audited
 from portal.web import transaction
 
 
@@ -26,6 +27,8 @@ def support_faults():
 
 
 @bp.route("/support/faults/<int:report_id>", methods=["GET", "POST"])
+# The reply is the reason: a status change tells the customer why (the reply is required then).
+@audited(reason="body")
 def support_fault(report_id: int):
     report = db.get_or_404(FaultReport, report_id)
     form = ReplyForm(status=report.status) if request.method == "GET" else ReplyForm()

@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from portal.fields import staff_reason_field
+
 
 def _new_token() -> str:
     return secrets.token_hex(16)
@@ -17,6 +19,7 @@ def _new_token() -> str:
 
 class TermsVersionForm(FlaskForm):
     """A new terms version and its terms-change notice (§17(1))."""
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
 
     version = StringField(
         _l("Version label"),

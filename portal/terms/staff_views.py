@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.console import bp
+from portal.staff_audit import audited
 from portal.terms.forms import TermsVersionForm
 from portal.terms.publishing import publish_version
 from portal.web import transaction
 
 
 @bp.route("/terms/new", methods=["GET", "POST"])
+@audited(reason="reason")
 def terms_new():
     """Publish a new terms version with its terms-change notice (§17(1))."""
     form = TermsVersionForm()

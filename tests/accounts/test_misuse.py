@@ -105,9 +105,9 @@ def test_staff_work_the_report_and_admins_see_the_notes(app, client, auth, db, m
     auth.sign_in("ops")
     assert "taro" in client.get("/staff/accounts/misuse-reports").get_data(as_text=True)
     path = f"/staff/accounts/misuse-reports/{report.id}"
-    post_form(client, auth, path, {"status": "investigating", "note": "ログを確認しています。"})
-    post_form(client, auth, f"/staff/accounts/users/{taro.id}/unlock", {"report_id": report.id}, page=path)
-    post_form(client, auth, path, {"status": "resolved", "note": "解決しました。"})
+    post_form(client, auth, path, {"status": "investigating", "note": "ログを確認しています。", "reason": "調査開始"})
+    post_form(client, auth, f"/staff/accounts/users/{taro.id}/unlock", {"report_id": report.id, "reason": "本人確認済み"}, page=path)
+    post_form(client, auth, path, {"status": "resolved", "note": "解決しました。", "reason": "対応完了"})
     db.session.refresh(report)
     db.session.refresh(taro)
     assert report.status == "resolved" and report.resolved_at is not None
@@ -152,7 +152,7 @@ def test_public_report_is_verified_by_staff(client, auth, db, make, org, admin):
 
     auth.sign_in("ops")
     path = f"/staff/accounts/misuse-reports/{report.id}"
-    post_form(client, auth, path, {"action": "verify", "target": "taro"})
+    post_form(client, auth, path, {"action": "verify", "target": "taro", "reason": "届出者に電話で確認"})
     db.session.refresh(taro)
     db.session.refresh(report)
     assert taro.locked and report.organization_id == org.id

@@ -42,14 +42,14 @@ def test_name_change_is_a_request_that_staff_approve(client, auth, db, make, org
     auth.sign_in("ops")
     path = f"/staff/accounts/organization-requests/{req.id}"
     assert "株式会社ニューネーム" in client.get(path).get_data(as_text=True)
-    post_form(client, auth, path, {"decision": "approve", "note": "登記事項証明書を確認しました。"})
+    post_form(client, auth, path, {"decision": "approve", "note": "登記事項証明書を確認しました。", "reason": "登記確認済み"})
     db.session.refresh(org)
     assert org.name == "株式会社ニューネーム" and org.representative_name == "新 代表"
     history = {h.field: (h.old_value, h.new_value) for h in db.session.scalars(sa.select(OrganizationHistory))}
     assert history["name"] == ("株式会社サンプル", "株式会社ニューネーム")
     assert outbox(db, "organization_change_decided", to=admin.email)
     # A decided request cannot be decided again.
-    post_form(client, auth, path, {"decision": "reject"})
+    post_form(client, auth, path, {"decision": "reject", "reason": "二重送信の確認"})
     db.session.refresh(req)
     assert req.status == "approved"
 
@@ -61,7 +61,7 @@ def test_rejected_request_changes_nothing(client, auth, db, make, org, admin):
     auth.sign_out()
     req = db.session.scalar(sa.select(OrganizationChangeRequest))
     auth.sign_in("ops")
-    post_form(client, auth, f"/staff/accounts/organization-requests/{req.id}", {"decision": "reject", "note": "書面をお送りください。"})
+    post_form(client, auth, f"/staff/accounts/organization-requests/{req.id}", {"decision": "reject", "note": "書面をお送りください。", "reason": "書面未着"})
     db.session.refresh(org)
     assert org.name == "株式会社サンプル"
     assert db.session.scalar(sa.select(sa.func.count(OrganizationHistory.id))) == 0

@@ -28,7 +28,7 @@ def approved(client, auth, db, catalog, make):
     application = db.session.scalar(sa.select(Application))
     auth.sign_in("ops")
     path = f"/staff/applications/{application.id}"
-    response = client.post(path + "/approve", data={"start_date": "2026-12-01",
+    response = client.post(path + "/approve", data={"start_date": "2026-12-01", "reason": "審査完了",
                                                     "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 302
     auth.sign_out()

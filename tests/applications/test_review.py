@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from portal import clock
-from portal.accounts.models import Invitation, Organization
+from portal.accounts.models import Invitation, Organization, User
 from portal.applications.models import Application
 from portal.contracts.models import Contract
 from portal.mail import OutboxMail, deliver_pending
+from portal.staff_audit import StaffAction
 from tests.applications.conftest import form_data
 from tests.querycount import count_queries
 
@@ -39,12 +40,17 @@ def test_approve_creates_organization_contracts_invitation_and_notice(client, au
     path = f"/staff/applications/{submitted.id}"
     page = client.get(path).get_data(as_text=True)
     assert 'value="2026-11-26"' in page  # default: the next business day
-    response = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
+    response = client.post(path + "/approve", data={"start_date": "2026-12-01", "reason": "審査完了", "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 302
     app_row = db.session.get(Application, submitted.id)
     assert app_row.status == "approved" and app_row.start_notice_sent_at is not None
     org = db.session.get(Organization, app_row.organization_id)
     assert org.name == "株式会社サンプル商事"
+    # The staff audit names the staff member, the reason and the organization just created.
+    audit = db.session.scalar(sa.select(StaffAction))
+    assert (audit.action, audit.reason, audit.organization_id) == (
+        "staff.application_approve", "審査完了", org.id)
+    assert db.session.get(User, audit.staff_user_id).login_id == "ops"
     # The registered address moves onto the organization; the application keeps its copy.
     assert (org.country, org.postal_code, org.prefecture, org.phone) == (
         app_row.country, app_row.postal_code, app_row.prefecture, app_row.phone)
@@ -62,7 +68,7 @@ def test_approve_creates_organization_contracts_invitation_and_notice(client, au
     assert "2026年12月1日" in body and "第5条(1)" in body
     assert any("招待" in s for s in subjects), list(subjects)
     # Approving again, or rejecting after approval, is refused.
-    again = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
+    again = client.post(path + "/approve", data={"start_date": "2026-12-01", "reason": "審査完了", "csrf_token": auth.csrf_token(path)})
     assert again.status_code in (400, 409)
     reject = client.post(path + "/reject", data={"reason": "x", "csrf_token": auth.csrf_token(path)})
     assert reject.status_code == 409
@@ -78,7 +84,7 @@ def test_reject_mails_the_reason_and_cannot_then_be_approved(client, auth, db, s
     assert ok.status_code == 302
     mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.kind == "application_rejected"))
     assert "反社会的勢力の確認が取れないため" in mail.body
-    approve = client.post(path + "/approve", data={"start_date": "2026-12-01", "csrf_token": auth.csrf_token(path)})
+    approve = client.post(path + "/approve", data={"start_date": "2026-12-01", "reason": "審査完了", "csrf_token": auth.csrf_token(path)})
     assert approve.status_code == 409
     assert "処理済み" in approve.get_data(as_text=True)
     assert db.session.get(Application, submitted.id).status == "rejected"
@@ -87,7 +93,7 @@ def test_reject_mails_the_reason_and_cannot_then_be_approved(client, auth, db, s
 def test_start_date_in_the_past_is_refused(client, auth, db, submitted):
     auth.sign_in("ops")
     path = f"/staff/applications/{submitted.id}"
-    response = client.post(path + "/approve", data={"start_date": "2026-11-01", "csrf_token": auth.csrf_token(path)})
+    response = client.post(path + "/approve", data={"start_date": "2026-11-01", "reason": "審査完了", "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 400 and "過去の日付" in response.get_data(as_text=True)
     assert db.session.get(Application, submitted.id).status == "submitted"
 
@@ -127,7 +133,8 @@ def test_price_list_staff_can_add_and_edit_a_plan(client, auth, db, catalog, mak
     path = f"/staff/price-list/services/{service_id}/plans/new"
     data = {"code": "mini", "name": "ミニ", "monthly_fee": "5000", "minimum_months": "3",
             "billing_periods": ["1", "3"], "max_users": "5", "max_storage_gb": "10",
-            "max_active_guest_links": "20", "active": "y", "csrf_token": auth.csrf_token(path)}
+            "max_active_guest_links": "20", "active": "y", "reason": "新プラン追加",
+            "csrf_token": auth.csrf_token(path)}
     assert client.post(path, data=data).status_code == 302
     dup = client.post(path, data=dict(data, csrf_token=auth.csrf_token(path)))
     assert dup.status_code == 400 and "既に使われています" in dup.get_data(as_text=True)

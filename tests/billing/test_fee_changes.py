@@ -67,7 +67,7 @@ def test_the_editor_refuses_a_direct_fee_change_and_the_fee_change_page_works(wo
             "minimum_months": str(plan.minimum_months), "billing_periods": ["1", "12"],
             "max_users": str(plan.max_users), "max_storage_gb": "500",
             "max_active_guest_links": str(plan.max_active_guest_links), "active": "y",
-            "csrf_token": csrf(client, path)}
+            "reason": "料金改定", "csrf_token": csrf(client, path)}
     refused = client.post(path, data=data)
     assert refused.status_code == 400 and "第8条(1)" in refused.get_data(as_text=True)
     db.session.expire_all()
@@ -75,10 +75,12 @@ def test_the_editor_refuses_a_direct_fee_change_and_the_fee_change_page_works(wo
     fee_path = f"/staff/price-list/plans/{plan.id}/fee-change"
     token = csrf(client, fee_path)
     early = client.post(fee_path, data={"fee": "99000", "effective_date": "2026-11-01",
-                                        "notice_id": str(world["notice"].id), "csrf_token": token})
+                                        "notice_id": str(world["notice"].id), "reason": "料金改定",
+                                        "csrf_token": token})
     assert early.status_code == 400 and "2026年11月30日" in early.get_data(as_text=True)
     ok = client.post(fee_path, data={"fee": "99000", "effective_date": "2026-12-10",
-                                     "notice_id": str(world["notice"].id), "csrf_token": token})
+                                     "notice_id": str(world["notice"].id), "reason": "料金改定",
+                                        "csrf_token": token})
     assert ok.status_code == 302
     assert len(fees.fee_history([plan.id])[plan.id]) == 1
     assert client.get("/staff/price-list/plans/999999/fee-change").status_code == 404

@@ -94,13 +94,13 @@ def test_staff_record_a_payment_and_it_is_paid(client, auth, orgs, db):
     assert bad.status_code == 400 and db.session.scalar(sa.select(sa.func.count(Payment.id))) == 0
     unknown = client.post("/staff/billing/payments/new", data={
         "csrf_token": token, "invoice_number": "INV-424242", "paid_on": "2027-01-19",
-        "amount": "100", "method": "transfer", "reference": "R-0"})
+        "amount": "100", "method": "transfer", "reference": "R-0", "reason": "入金確認"})
     assert unknown.status_code == 400
     assert "請求書番号 INV-424242 の請求書はありません。" in unknown.get_data(as_text=True)
     assert 'value="R-0"' in unknown.get_data(as_text=True)  # the input is kept
     ok = client.post("/staff/billing/payments/new", data={
         "csrf_token": token, "invoice_number": orgs["a"].number, "paid_on": "2027-01-19",
-        "amount": "66000", "method": "transfer", "reference": "R-1"})
+        "amount": "66000", "method": "transfer", "reference": "R-1", "reason": "入金確認"})
     assert ok.status_code == 302
     page = client.get(f"/staff/billing/invoices/{orgs['a'].id}").get_data(as_text=True)
     assert "支払済" in page and "badge--ok" in page and "overdue-mark" not in page

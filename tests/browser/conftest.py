@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.helpers import staff_code
+
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -110,3 +112,18 @@ def axe_violations(pg) -> list[str]:
         + ")"
         for v in results.response["violations"]
     ]
+
+
+def pass_second_factor(pg, login_id: str) -> None:
+    """After the password step of `login_id`: when the browser is at the code step (staff
+    always are, issue 13 item 10), enter the account's current code (`tests.helpers.staff_code`)
+    and wait for the page after sign-in. Other accounts are left where they are."""
+    pg.wait_for_load_state()
+    if "/sign-in/code" not in pg.url:
+        return
+    code = staff_code(login_id)
+    if code is None:
+        return
+    pg.locator("input[name=code]").fill(code)
+    pg.locator("form button[type=submit]").first.click()
+    pg.wait_for_load_state()

@@ -14,7 +14,7 @@ from portal import clock
 from portal.accounts.users import invitations
 from portal.extensions import db
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 NEW_PASSWORD = "correct-horse-battery-staple-2026"
 NOW = datetime(2026, 11, 25, 3, 0, 5, tzinfo=timezone.utc)
@@ -84,6 +84,7 @@ def _sign_in(page, login_id: str, password: str = factories.PASSWORD):
     page.get_by_label("ログインID").fill(login_id)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, login_id)
 
 
 def test_two_factor_required_set_up_and_used(page, app):
@@ -201,6 +202,7 @@ def test_staff_misuse_queue_pages_pass_axe(page, app):
     expect(page.get_by_role("heading", name=f"届出 {report.id}: 受付済み")).to_be_visible()
     page.get_by_label("状態").select_option("investigating")
     page.get_by_label("メモ（お客様の管理者に表示されます）").fill("ログを確認しています。")
+    page.locator("textarea#reason").fill("調査を開始")  # the status form's reason
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("ログを確認しています。")).to_be_visible()
     assert axe_violations(page) == []

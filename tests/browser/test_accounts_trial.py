@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from portal.extensions import db
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 
 def test_staff_delete_trial_accounts(page, app):
@@ -19,6 +19,7 @@ def test_staff_delete_trial_accounts(page, app):
     page.get_by_label("ログインID").fill("ops")
     page.get_by_label("パスワード").fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, "ops")
     page.goto(f"/staff/organizations/{org.id}/trial-accounts")
     expect(page.get_by_role("heading", level=1)).to_contain_text("無償試用中の組織のアカウント削除")
     expect(page.get_by_text("trial-user")).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from portal.demo import load_demo
 from portal.extensions import db
 from tests.billing.helpers import freeze
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 TODAY = date(2026, 12, 7)
 
@@ -27,6 +27,7 @@ def _sign_in(page, cred):
     page.get_by_label("ログインID").fill(cred.login_id)
     page.get_by_label("パスワード").fill(cred.password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, cred.login_id)
 
 
 def test_admin_opens_an_invoice_and_downloads_its_pdf(page, app, tmp_path):
@@ -70,6 +71,7 @@ def test_staff_record_a_payment_and_the_overdue_mark_disappears(page, app):
     page.get_by_label("入金日").fill("2026-12-07")
     page.get_by_label("金額（円）").fill("-1")
     page.get_by_label("照合番号（銀行の取引番号など）").fill("20261207-0001")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("振込明細を確認")
     page.get_by_role("button", name="入金を記録する").click()
     expect(page.get_by_text("1円以上の金額を入力してください。").first).to_be_visible()
     expect(page.get_by_label("照合番号（銀行の取引番号など）")).to_have_value("20261207-0001")
@@ -95,6 +97,7 @@ def test_staff_schedule_a_fee_change_under_a_notice_and_see_the_cap(page, app, m
     page.get_by_role("link", name="料金を変更").click()
     page.get_by_label("変更後の月額料金（円・税抜）").fill("66000")
     page.get_by_label("適用日").fill("2027-02-01")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("料金改定")
     page.get_by_role("button", name="料金変更を登録する").click()
     expect(page.get_by_text("料金変更を登録しました。")).to_be_visible()
     expect(page.get_by_role("cell", name="¥66,000")).to_be_visible()

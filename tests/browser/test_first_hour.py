@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from portal.extensions import db
 from portal.mail import deliver_pending
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,6 +49,7 @@ def _sign_in(page, login_id, password=factories.PASSWORD):
     page.get_by_label("ログインID").fill(login_id)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, login_id)
 
 
 def test_sign_in_page_has_ways_out(page, app):

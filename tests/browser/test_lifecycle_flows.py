@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.daily import run_daily
 from portal.lifecycle.models import CancellationNotice
 from portal.mail import deliver_pending
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 from tests.lifecycle.helpers import freeze, setup_org
 
@@ -24,6 +24,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 
@@ -67,6 +68,7 @@ def test_plan_change_through_customer_and_staff_pages(page, new_page, app, make,
     screenshot(staff, "lifecycle-staff-queue")
     staff.get_by_role("link", name="スタンダード → プレミアム").click()
     staff.get_by_label("適用日").fill("2026-12-15")
+    staff.get_by_label("操作の理由（スタッフ操作記録）").fill("在庫を確認しました。")
     assert axe_violations(staff) == []
     screenshot(staff, "lifecycle-staff-plan-change")
     staff.get_by_role("button", name="合意する").click()
@@ -125,6 +127,7 @@ def test_cancellation_with_the_lump_sum(page, new_page, app, make, db, smtp):
     staff = new_page()
     _sign_in(staff, "lc-staff")
     staff.goto("/staff/lifecycle/")
+    staff.get_by_label("操作の理由（スタッフ操作記録）").first.fill("書面の内容を確認しました。")
     staff.get_by_role("button", name="解約を確認する").click()
     expect(staff.get_by_text("解約のお申し込みを確認し、お客様にメールを送信しました。")).to_be_visible()
     page.reload()

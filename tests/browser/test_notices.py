@@ -11,7 +11,7 @@ from portal import clock
 from portal.extensions import db
 from portal.notices.services import add_update
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 NOW = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)
 
@@ -68,11 +68,13 @@ def test_staff_publish_a_notice_and_see_its_delivery_records(page, app):
     page.get_by_label("ログインID").fill("ops")
     page.get_by_label("パスワード").fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, "ops")
     page.goto("/staff/notices/new")
     page.get_by_label("種別").select_option("fee_change")
     page.get_by_label("件名（日本語）").fill("IMAGE WORKS 利用料金改定のお知らせ")
     page.get_by_label("本文（日本語）").fill("2027年1月15日より利用料金を改定いたします。")
     page.get_by_label("適用日").fill("2027-01-15")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("料金改定の告知")
     page.get_by_role("button", name="お知らせを保存").click()
     expect(page.locator(".field__error").first).to_contain_text(
         "第8条(1)により、このお知らせの適用日は最短で2027年1月31日(日)です。")

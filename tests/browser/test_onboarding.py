@@ -14,7 +14,7 @@ from portal import clock
 from portal.extensions import db
 from portal.mail import deliver_pending
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)  # Wed 25 Nov 2026, 12:00 JST
 PASSWORD = "correct-horse-battery-staple-2026"
@@ -70,12 +70,14 @@ def test_apply_approve_mails_invitation_and_contracts(page, new_page, app, smtp)
     staff.get_by_label("ログインID").fill("ops")
     staff.get_by_label("パスワード").fill(factories.PASSWORD)
     staff.get_by_role("button", name="ログイン").click()
+    pass_second_factor(staff, "ops")
     staff.goto("/staff/applications")
     assert axe_violations(staff) == []
     screenshot(staff, "onboarding-staff-queue")
     staff.get_by_role("link", name=reference).click()
     expect(staff.get_by_label("利用開始日")).to_have_value("2026-11-26")  # next business day
     staff.get_by_label("利用開始日").fill("2026-12-01")
+    staff.get_by_label("操作の理由（スタッフ操作記録）").fill("審査を完了しました。")
     assert axe_violations(staff) == []
     screenshot(staff, "onboarding-staff-detail")
     staff.get_by_role("button", name="承認して利用開始通知を送信").click()

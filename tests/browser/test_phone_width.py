@@ -21,7 +21,7 @@ from portal.domain import ClientInfo
 from portal.extensions import db
 from portal.support import services as support
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import pass_second_factor, screenshot
 
 PHONE = {"width": 390, "height": 844}
 SKIP = re.compile(r"(/sign-out|/language/|\.zip$|\.atom$|\.csv$|/pdf$|/files/\d+|/apply/postal-code)")
@@ -68,6 +68,7 @@ def _sign_in(page, cred):
     page.get_by_label("ログインID").fill(cred.login_id)
     page.get_by_label("パスワード").fill(cred.password)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, cred.login_id)
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
 
 

@@ -12,7 +12,7 @@ from portal.accounts.users import invitations
 from portal.extensions import db
 from portal.mail import OutboxMail
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 
 def test_staff_outbox_shows_a_pending_invitation_without_its_link(page, app):
@@ -29,6 +29,7 @@ def test_staff_outbox_shows_a_pending_invitation_without_its_link(page, app):
     page.get_by_label("ログインID").fill("ops")
     page.get_by_label("パスワード").fill(factories.PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    pass_second_factor(page, "ops")
     page.goto(f"/staff/outbox/{mail_id}")
     expect(page.get_by_text("new@example.co.jp")).to_be_visible()
     expect(page.get_by_text("リンクは表示されません").first).to_be_visible()

@@ -9,7 +9,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from portal.lifecycle import services
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 from tests.lifecycle.helpers import freeze, setup_org
 
@@ -19,6 +19,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 

@@ -67,7 +67,7 @@ def _apply_and_approve(client, auth, db, catalog, make, **form):  # noqa: F811
     path = f"/staff/applications/{application.id}"
     page = client.get(path).get_data(as_text=True)
     response = client.post(path + "/approve", data={
-        "start_date": "2026-12-01", "partner_email": PARTNER, "csrf_token": auth.csrf_token(path)})
+        "start_date": "2026-12-01", "partner_email": PARTNER, "reason": "審査完了", "csrf_token": auth.csrf_token(path)})
     assert response.status_code == 302
     return page, db.session.get(Application, application.id)
 

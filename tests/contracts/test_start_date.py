@@ -197,7 +197,7 @@ def test_staff_sets_the_service_rule(client, auth, make, db):
     service = db.session.scalar(sa.select(Service).where(Service.code == "secure_deliver"))
     path = f"/staff/price-list/services/{service.id}/start-rule"
     response = client.post(path, data={"csrf_token": csrf(client, "/staff/price-list"),
-                                       "start_rule": "month_start"})
+                                       "start_rule": "month_start", "reason": "料金表の改定"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Service, service.id).start_rule == "month_start"

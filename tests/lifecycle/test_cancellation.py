@@ -130,10 +130,10 @@ def test_withdraw_until_staff_confirm(client, auth, ctx, db, make):
     auth.sign_out()
     auth.sign_in("lc-staff")
     token_path = "/staff/lifecycle/"
-    assert post(client, f"/staff/lifecycle/cancellations/{notice.id}/confirm", {},
+    assert post(client, f"/staff/lifecycle/cancellations/{notice.id}/confirm", {"reason": "受付確認"},
                 token_path).status_code == 302
     # confirming twice changes nothing
-    post(client, f"/staff/lifecycle/cancellations/{notice.id}/confirm", {}, token_path)
+    post(client, f"/staff/lifecycle/cancellations/{notice.id}/confirm", {"reason": "受付確認"}, token_path)
     db.session.refresh(notice)
     assert notice.status == "confirmed"
     auth.sign_out()

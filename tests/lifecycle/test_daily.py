@@ -197,7 +197,7 @@ def test_trial_conversion_requested_and_approved(app, make, db, client, auth):
     auth.sign_in("lc-staff")
     from portal.lifecycle.models import TrialConversionRequest
     req = db.session.scalar(sa.select(TrialConversionRequest))
-    assert post(client, f"/staff/lifecycle/conversions/{req.id}", {"action": "approve"},
+    assert post(client, f"/staff/lifecycle/conversions/{req.id}", {"action": "approve", "reason": "申込確認"},
                 "/staff/lifecycle/").status_code == 302
     db.session.refresh(trial)
     assert (trial.status, trial.trial, trial.start_date, trial.billing_period_months) == (
@@ -213,8 +213,9 @@ def test_partner_contact_receives_a_copy_and_the_queue_marks_the_partner(app, ma
     make.staff(login_id="lc-staff")
     auth.sign_in("lc-staff")
     path = f"/staff/lifecycle/contracts/{contract.id}/partner-contact"
-    assert post(client, path, {"email": "not-an-address"}).status_code == 400
-    assert post(client, path, {"email": "partner@reseller.example.jp"}).status_code == 302
+    assert post(client, path, {"email": "not-an-address", "reason": "販売店の依頼"}).status_code == 400
+    assert post(client, path, {"email": "partner@reseller.example.jp",
+                               "reason": "販売店の依頼"}).status_code == 302
     services.give_notice(contract, "chosen", date(2026, 12, 25), by=admin,
                          today=date(2026, 11, 25))
     db.session.commit()

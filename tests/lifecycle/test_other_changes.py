@@ -214,7 +214,7 @@ def test_staff_agree_from_the_queue(org, client, auth, db):
     assert 'value="2026-12-11"' in client.get(path).get_data(as_text=True)
     refused = post(client, path, {"action": "refuse", "refuse-reason": ""})
     assert refused.status_code == 400
-    ok = post(client, path, {"action": "agree", "agree-effective_date": "2026-12-11"})
+    ok = post(client, path, {"action": "agree", "agree-effective_date": "2026-12-11", "agree-reason": "合意"})
     assert ok.status_code == 302
     db.session.refresh(req)
     assert (req.status, req.effective_date) == ("agreed", date(2026, 12, 11))

@@ -86,7 +86,8 @@ def test_full_flow_request_agree_apply_on_the_effective_day(client, auth, ctx, m
     queue = client.get("/staff/lifecycle/").get_data(as_text=True)
     assert "株式会社ライフ" in queue
     path = f"/staff/lifecycle/plan-changes/{req.id}"
-    response = post(client, path, {"action": "agree", "agree-effective_date": "2026-12-15"})
+    response = post(client, path, {"action": "agree", "agree-effective_date": "2026-12-15",
+                               "agree-reason": "在庫確認済み"})
     assert response.status_code == 302
     db.session.refresh(req)
     assert req.status == "agreed" and req.effective_date == date(2026, 12, 15)

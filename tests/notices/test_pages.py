@@ -29,7 +29,8 @@ def _form(auth, **fields):
     data = {"category": "general", "title_ja": "お知らせ", "source_ja": "本文", "title_en": "",
             "source_en": "", "audience": "all", "service_code": "", "organization_ids": "",
             "effective_date": "", "timing": "now", "publish_at": "", "send_email": "y",
-            "form_token": "f" * 32, "csrf_token": auth.csrf_token("/staff/notices/new")}
+            "form_token": "f" * 32, "reason": "お知らせ掲載",
+            "csrf_token": auth.csrf_token("/staff/notices/new")}
     data.update(fields)
     return data
 
@@ -164,10 +165,10 @@ def test_incident_updates_show_in_order_on_the_notice(client, auth, make):
         token = auth.csrf_token(f"/staff/notices/{n.id}")
         r = client.post(f"/staff/notices/{n.id}/updates",
                         data={"status": status, "source_ja": text, "source_en": "",
-                              "form_token": status * 3, "csrf_token": token})
+                              "form_token": status * 3, "reason": "障害対応", "csrf_token": token})
         assert r.status_code == 302
     back = client.post(f"/staff/notices/{n.id}/updates", data={
-        "status": "investigating", "source_ja": "x", "form_token": "z" * 20,
+        "status": "investigating", "source_ja": "x", "form_token": "z" * 20, "reason": "障害対応",
         "csrf_token": auth.csrf_token(f"/staff/notices/{n.id}")})
     assert back.status_code == 400
     assert "障害の状況を前の段階に戻すことはできません。" in back.get_data(as_text=True)

@@ -87,7 +87,7 @@ def test_staff_page_refuses_a_same_day_change_in_japanese(client, auth, db, worl
     auth.sign_in("ops")
     response = client.post("/staff/terms/new", data={
         "version": "2026-12-02b", "title": "規約", "body": NEW_BODY, "effective_date": "2026-12-02",
-        "notice_title": "", "notice_body": "", "form_token": "x" * 32,
+        "notice_title": "", "notice_body": "", "form_token": "x" * 32, "reason": "規約改定",
         "csrf_token": auth.csrf_token("/staff/terms/new")})
     assert response.status_code == 400
     assert "第17条(1)により、このお知らせの適用日は最短で2026年12月3日(木)です。" in response.get_data(as_text=True)

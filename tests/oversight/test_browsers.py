@@ -78,27 +78,27 @@ def test_staff_edit_the_list(client, auth, make):
     make.staff(login_id="ops")
     auth.sign_in("ops")
     added = post(client, "/staff/recommended-browsers", {"family": "edge", "name": "Microsoft Edge",
-                 "min_version": "", "systems": "Windows 11", "sort_order": "1"},
+                 "min_version": "", "systems": "Windows 11", "sort_order": "1", "reason": "推奨環境の更新"},
                  "/staff/recommended-browsers")
     assert added.status_code == 302
     twice = post(client, "/staff/recommended-browsers", {"family": "edge", "name": "Edge",
-                 "min_version": "", "systems": "", "sort_order": "2"}, "/staff/recommended-browsers")
+                 "min_version": "", "systems": "", "sort_order": "2", "reason": "推奨環境の更新"}, "/staff/recommended-browsers")
     assert twice.status_code == 400 and "既に一覧にあります" in text(twice)
     edge = db.session.scalar(sa.select(RecommendedBrowser))
     bad = post(client, f"/staff/recommended-browsers/{edge.id}", {"family": "edge", "name": "Microsoft Edge",
-               "min_version": "0", "systems": "", "sort_order": "1"}, f"/staff/recommended-browsers/{edge.id}")
+               "min_version": "0", "systems": "", "sort_order": "1", "reason": "推奨環境の更新"}, f"/staff/recommended-browsers/{edge.id}")
     assert bad.status_code == 400 and 'value="Microsoft Edge"' in text(bad)
     assert post(client, f"/staff/recommended-browsers/{edge.id}", {"family": "edge", "name": "Microsoft Edge",
-                "min_version": "130", "systems": "Windows 11 / macOS", "sort_order": "1"},
+                "min_version": "130", "systems": "Windows 11 / macOS", "sort_order": "1", "reason": "推奨環境の更新"},
                 f"/staff/recommended-browsers/{edge.id}").status_code == 302
     db.session.refresh(edge)
     assert (edge.min_version, edge.systems) == (130, "Windows 11 / macOS")
     assert "130以降" in text(client.get("/environment"))
-    assert post(client, f"/staff/recommended-browsers/{edge.id}/delete", {},
+    assert post(client, f"/staff/recommended-browsers/{edge.id}/delete", {"reason": "サポート終了"},
                 "/staff/recommended-browsers").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(RecommendedBrowser.id))) == 0
     assert client.get("/staff/recommended-browsers/999999").status_code == 404
-    assert post(client, "/staff/recommended-browsers/999999/delete", {},
+    assert post(client, "/staff/recommended-browsers/999999/delete", {"reason": "サポート終了"},
                 "/staff/recommended-browsers").status_code == 404
 
 

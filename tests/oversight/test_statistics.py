@@ -90,3 +90,74 @@ def test_the_statistics_run_the_same_statements_at_1x_and_10x(app, make):
     once = run()
     _orgs(make, 9, "standard", "ten")
     assert run() == once
+
+
+CHROME_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/131.0.0.0 Safari/537.36")
+SAFARI_IOS = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+EDGE_WINDOWS = CHROME_WINDOWS + " Edg/131.0.0.0"
+
+
+def _client_world(make):
+    """16 organizations signing in on 30 Nov JST: Chrome/Windows 6, Mobile Safari/iOS 5,
+    Firefox/Linux 2, Edge/Windows 3 (one user and one sign-in each)."""
+    clock.set_frozen(datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))
+    moment = datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)
+    for agent, n, prefix in ((CHROME_WINDOWS, 6, "cw"), (SAFARI_IOS, 5, "si"),
+                             (FIREFOX_LINUX, 2, "fl"), (EDGE_WINDOWS, 3, "ew")):
+        for _org, user in _orgs(make, n, None, prefix):
+            record_event("sign_in", ClientInfo("192.0.2.1", agent), user=user).occurred_at = moment
+    # A sign-in outside the 30 days does not count.
+    record_event("sign_in", ClientInfo("192.0.2.1", FIREFOX_LINUX), user=user).occurred_at = (
+        datetime(2026, 10, 1, 3, 0, tzinfo=timezone.utc))
+    db.session.commit()
+
+
+def test_browser_and_os_shares_fold_small_families_into_other(app, make):
+    _client_world(make)
+    browsers, systems = statistics.client_shares(date(2026, 12, 1))
+    assert [(s.label, s.count, s.value) for s in browsers] == [
+        ("Chrome", 6, 38), ("Mobile Safari", 5, 31), ("other", 5, 31)]  # Firefox 2 + Edge 3
+    # iOS (5) would leave "other" = Linux alone (2 organizations): it is folded in too.
+    assert [(s.label, s.count, s.value) for s in systems] == [("Windows", 9, 56), ("other", 7, 44)]
+
+
+def test_shares_are_withheld_below_five_organizations(app, make):
+    clock.set_frozen(datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc))
+    for _org, user in _orgs(make, 4, None, "four"):
+        record_event("sign_in", ClientInfo("192.0.2.1", CHROME_WINDOWS), user=user)
+    db.session.commit()
+    assert statistics.client_shares(date(2026, 12, 1)) == ([], [])
+
+
+def test_the_page_and_csv_show_the_shares_without_identifying_anyone(client, auth, make):
+    _client_world(make)
+    make.staff(login_id="ops")
+    auth.sign_in("ops")
+    page = client.get("/staff/statistics").get_data(as_text=True)
+    assert page.count('<svg class="chart"') == 4
+    assert "ログインに使われたブラウザー" in page and "ログインに使われたOS" in page
+    assert "Chrome" in page and "Mobile Safari" in page and "その他" in page and "56%" in page
+    assert "Firefox" not in page and "Linux" not in page and "cw0" not in page
+    rows = list(csv.reader(io.StringIO(client.get("/staff/statistics.csv").get_data(as_text=True)
+                                       .lstrip("\ufeff"))))
+    assert ["ブラウザーの割合", "", "Chrome", "6", "38%"] in rows
+    assert ["OSの割合", "", "その他", "7", "44%"] in rows
+    assert not any("Firefox" in cell or "cw0" in cell for row in rows for cell in row)
+
+
+def test_the_statistics_page_runs_the_same_statements_with_more_agents(app, client, auth, make, db):
+    _client_world(make)
+    make.staff(login_id="ops")
+    auth.sign_in("ops")
+    client.get("/staff/statistics")
+    with count_queries(db.engine) as small:
+        client.get("/staff/statistics")
+    for _org, user in _orgs(make, 10, None, "more"):
+        record_event("sign_in", ClientInfo("192.0.2.9", f"Mozilla/5.0 Agent{user.id}"), user=user)
+    db.session.commit()
+    with count_queries(db.engine) as large:
+        client.get("/staff/statistics")
+    assert len(large) == len(small)

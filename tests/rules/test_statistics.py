@@ -4,7 +4,14 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from portal.rules.statistics import MIN_ORGANIZATIONS, day_bounds, period_days, suppressed
+from portal.rules.statistics import (
+    MIN_ORGANIZATIONS,
+    OTHER,
+    day_bounds,
+    period_days,
+    shares,
+    suppressed,
+)
 
 UTC = timezone.utc
 
@@ -49,3 +56,37 @@ def test_a_period_has_at_least_one_day():
 def test_a_day_in_japan_starts_at_15_utc_the_day_before(day, start_utc):
     start, end = day_bounds(day)
     assert start == start_utc and (end - start).total_seconds() == 86400
+
+
+def _g(count: int, orgs: range) -> tuple[int, frozenset]:
+    return count, frozenset(orgs)
+
+
+@pytest.mark.parametrize(("groups", "expected"), [
+    ({}, []),                                                  # no sign-ins: nothing
+    ({"Chrome": _g(40, range(4))}, []),                        # the whole from 4 organizations
+    ({"Chrome": _g(30, range(5))}, [("Chrome", 30, 100)]),     # exactly five: shown
+    # Two large families; a small one goes to "other", which itself stands for 5 organizations.
+    ({"Chrome": _g(60, range(0, 6)), "Safari": _g(30, range(6, 11)),
+      "Firefox": _g(6, range(11, 13)), "Edge": _g(4, range(13, 16))},
+     [("Chrome", 60, 60), ("Safari", 30, 30), (OTHER, 10, 10)]),
+    # "other" from 2 organizations would follow from the rest: the smallest shown joins it.
+    ({"Windows": _g(90, range(0, 9)), "iOS": _g(50, range(9, 14)), "Linux": _g(20, range(14, 16))},
+     [("Windows", 90, 56), (OTHER, 70, 44)]),
+    # Organizations using several families count in each; the fold keeps going while needed.
+    ({"A": _g(10, range(0, 5)), "B": _g(9, range(0, 5)), "C": _g(1, range(0, 1))},
+     [("A", 10, 50), (OTHER, 10, 50)]),
+    # Unknown agents are "other" from the start.
+    ({OTHER: _g(3, range(0, 5)), "Chrome": _g(7, range(0, 5))},
+     [("Chrome", 7, 70), (OTHER, 3, 30)]),
+])
+def test_shares_fold_small_families_into_other(groups, expected):
+    assert shares(groups) == expected
+
+
+def test_no_published_share_stands_for_fewer_than_five_organizations():
+    groups = {f"F{i}": _g(i + 1, range(i, i + 1 + i % 6)) for i in range(30)}
+    for name, count, _pct in shares(groups):
+        if name == OTHER:
+            continue
+        assert len(groups[name][1]) >= MIN_ORGANIZATIONS

@@ -13,7 +13,7 @@ from portal import clock
 from portal.accounts.users import invitations
 from portal.mail import OutboxMail, backoff, deliver_pending
 from portal.notices.services import addresses
-from tests.conftest import free_port
+from tests.conftest import AuthActions, free_port
 from tests.factories import PASSWORD
 
 
@@ -26,8 +26,7 @@ def _raw(db, mail_id: int) -> tuple[str, str | None]:
 def _staff_client(app, make):
     make.staff(login_id="staff-mole")
     client = app.test_client()
-    response = client.post("/sign-in", data={"login_id": "staff-mole", "password": PASSWORD,
-                                             "csrf_token": _csrf(client)})
+    response = AuthActions(client).sign_in("staff-mole", PASSWORD)  # with the staff's code
     assert response.status_code == 302
     return client
 

@@ -6,7 +6,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import DataRequired, Length
 
 from portal.accounts.forms import choices
-from portal.fields import email_field
+from portal.fields import email_field, staff_reason_field
 
 
 class MisuseReportForm(FlaskForm):
@@ -37,6 +37,7 @@ class PublicMisuseReportForm(FlaskForm):
 
 
 class StaffReportForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     status = SelectField(
         _l("Status"),
         choices=choices([

@@ -13,6 +13,7 @@ from portal.accounts.misuse.forms import StaffReportForm
 from portal.accounts.models import MISUSE_STATUSES, MisuseReport, User
 from portal.console import bp
 from portal.extensions import db
+from portal.staff_audit import audited
 from portal.web import client_info, transaction
 
 
@@ -26,6 +27,7 @@ def misuse_queue():
 
 
 @bp.route("/accounts/misuse-reports/<int:report_id>", methods=["GET", "POST"])
+@audited(reason="reason")
 def misuse_report(report_id: int):
     report = db.get_or_404(MisuseReport, report_id)
     if request.method == "POST" and request.form.get("action") == "verify":
@@ -57,6 +59,7 @@ def _verify(report: MisuseReport):
 
 
 @bp.route("/accounts/users/<int:user_id>/unlock", methods=["POST"])
+@audited(reason="reason")
 def unlock_user(user_id: int):
     user = db.session.get(User, user_id)
     if user is None or user.is_staff:

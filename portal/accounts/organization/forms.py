@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.fields import staff_reason_field
+
 
 class OrganizationContactForm(FlaskForm):
     postal_code = StringField(_l("Postal code"), validators=[Optional(), Length(max=20)],
@@ -26,6 +28,7 @@ class OrganizationIdentityForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
+    reason = staff_reason_field()  # the staff audit's why (portal.staff_audit)
     note = TextAreaField(_l("Note to the customer"), validators=[Length(max=2000)])
 
 

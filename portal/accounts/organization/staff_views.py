@@ -13,6 +13,7 @@ from portal.accounts.organization.forms import DecisionForm, TrialDeletionForm
 from portal.console import bp
 from portal.extensions import db
 from portal.i18n import clause
+from portal.staff_audit import audited
 from portal.web import client_info, transaction
 
 
@@ -23,14 +24,18 @@ def organization_requests():
 
 
 @bp.route("/accounts/organization-requests/<int:request_id>", methods=["GET", "POST"])
+@audited(reason="reason")
 def organization_request(request_id: int):
     req = db.get_or_404(OrganizationChangeRequest, request_id)
     form = DecisionForm()
     if request.method == "GET":
         return render_template("accounts/staff_organization_request.html", req=req, form=form)
     decision = request.form.get("decision")
-    if not form.validate_on_submit() or decision not in ("approve", "reject"):
+    if decision not in ("approve", "reject"):
         abort(400)
+    if not form.validate_on_submit():  # the reason for the staff audit is missing
+        return render_template("accounts/staff_organization_request.html", req=req,
+                               form=form), 400
     with transaction() as done:
         services.decide(req, approve=decision == "approve", note=form.note.data or "",
                         by=current_user, client=client_info())
@@ -41,6 +46,7 @@ def organization_request(request_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/trial-accounts", methods=["GET", "POST"])
+@audited(reason="reason", organization="org_id")
 def trial_accounts(org_id: int):
     """§7(5): the accounts of a trial-only organization and the form that deletes them."""
     organization = db.get_or_404(Organization, org_id)

@@ -7,7 +7,9 @@ or before it is refused (pyotp's `verify()` alone would accept a replay, PITFALL
 Recovery codes: 10 codes of 10 characters from a 32-letter alphabet without look-alikes
 (about 50 bits each), shown as XXXXX-XXXXX, stored as SHA-256, each usable once.
 An organization's admins can require two-factor sign-in for everyone in it: its users are
-sent to the set-up page first (`must_set_up`) and cannot turn it off.
+sent to the set-up page first (`must_set_up`) and cannot turn it off. For the provider's
+staff it is always required (issue 13 item 10): a staff member without it reaches nothing but
+the set-up page and sign-out, and cannot turn it off.
 """
 from __future__ import annotations
 
@@ -98,6 +100,8 @@ def disable(user: User, password: str | None, client: ClientInfo) -> None:
 
     Errors (AccountError): two_factor_required (the organization requires it), wrong_password.
     """
+    if user.is_staff:
+        raise AccountError("staff_two_factor_required")
     if user.organization and user.organization.require_two_factor:
         raise AccountError("two_factor_required")
     if password is None or not verify_password(user.password_hash, password):
@@ -163,10 +167,13 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def must_set_up(user) -> bool:
-    """Whether a signed-in customer user must set up two-factor sign-in before anything else
-    (their organization requires it and they have not)."""
-    if not user.is_authenticated or user.is_staff:
+    """Whether a signed-in user must set up two-factor sign-in before anything else: every
+    staff member (always required for the provider's staff), and a customer user whose
+    organization requires it — as long as they have not."""
+    if not user.is_authenticated:
         return False
+    if user.is_staff:
+        return not user.two_factor_enabled
     org = user.organization
     return org is not None and org.require_two_factor and not user.two_factor_enabled
 

@@ -24,15 +24,23 @@ TWO_FACTOR_EXEMPT = {
 }
 
 
+# What a staff member without two-factor sign-in can open: nothing of the console.
+STAFF_TWO_FACTOR_EXEMPT = {"accounts.two_factor_setup", "accounts.sign_out", "main.language",
+                           "static"}
+
+
 @bp.before_app_request
 def require_two_factor_set_up():
-    """An organization that requires two-factor sign-in sends its users who have not set it
-    up to the set-up page first."""
+    """Staff (always) and the users of an organization that requires two-factor sign-in are
+    sent to the set-up page first until they have set it up."""
     if not services.must_set_up(current_user):
         return None
-    if request.endpoint in TWO_FACTOR_EXEMPT or request.endpoint is None:
+    exempt = STAFF_TWO_FACTOR_EXEMPT if current_user.is_staff else TWO_FACTOR_EXEMPT
+    if request.endpoint in exempt or request.endpoint is None:
         return None
-    flash(_("Your organization requires two-factor sign-in. Please set it up to continue."), "info")
+    flash(_("Staff accounts must use two-factor sign-in. Please set it up to continue.")
+          if current_user.is_staff else
+          _("Your organization requires two-factor sign-in. Please set it up to continue."), "info")
     return redirect(url_for("accounts.two_factor_setup"))
 
 
@@ -48,8 +56,6 @@ def _setup_secret() -> str:
 @login_required
 def two_factor_setup():
     """Set up TOTP: scan the QR code (inline SVG), confirm one code, note the recovery codes."""
-    if current_user.is_staff:
-        abort(404)
     if current_user.two_factor_enabled:
         return render_template("accounts/two_factor.html", enabled=True, form=ConfirmPasswordForm(),
                                recovery_left=services.remaining_recovery_codes(current_user))

@@ -30,14 +30,18 @@ from portal.billing.services.payments import (
 from portal.billing.services.queries import (
     STATUS_FILTERS,
     Summary,
+    demanded_unpaid_count,
     invoice_page,
     liability_caps,
+    overdue_without_demand_count,
     summary,
 )
 from portal.billing.services.refunds import discontinuation_refunds, refunds_of
 from portal.billing.services.statements import Statement, open_invoices_query, statement, statements
 
 __all__ = [
+    "demanded_unpaid_count",
+    "overdue_without_demand_count",
     "FinalDemand",
     "accelerate",
     "final_demand",

@@ -7,8 +7,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from portal.billing.models import BilledMonth, Invoice, InvoiceLine
+from portal.billing.models import BilledMonth, Demand, Invoice, InvoiceLine
 from portal.billing.services.statements import open_invoices_query, statements
+from portal.clock import today_jst
 from portal.contracts.models import Contract
 from portal.extensions import db
 from portal.rules import liability
@@ -83,3 +84,16 @@ def contract_billed(contract_id: int) -> bool:
     longer move, §5(4): the invoice's periods count from it)."""
     return db.session.scalar(sa.select(sa.exists().where(
         BilledMonth.contract_id == contract_id))) or False
+
+
+def overdue_without_demand_count() -> sa.Select:
+    """Open invoices past their due date (Japan's today) with no payment demand yet: the
+    console's count (the staff decide whether to demand, §15(1)①)."""
+    return open_invoices_query().with_only_columns(sa.func.count(Invoice.id)).where(
+        Invoice.due_date < today_jst(), Invoice.id.not_in(sa.select(Demand.invoice_id)))
+
+
+def demanded_unpaid_count() -> sa.Select:
+    """Invoices demanded and still open: the console's count (§15(1)① runs from the demand)."""
+    return open_invoices_query().with_only_columns(sa.func.count(Invoice.id)).where(
+        Invoice.id.in_(sa.select(Demand.invoice_id)))
