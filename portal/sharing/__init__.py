@@ -14,6 +14,7 @@ from flask import Flask
 from portal.accounts import hooks as account_hooks
 from portal.contracts.quotas import register_usage_counter
 from portal.sharing import guest_views, services, views
+from portal.sharing.forms import QUARANTINE_GROUND_LABELS
 
 
 def register(app: Flask) -> None:
@@ -23,3 +24,4 @@ def register(app: Flask) -> None:
     register_usage_counter(app, "guest_links", services.active_links)
     account_hooks.on_users_contained(app, services.suspend_links_created_by)
     services.file_cleanup.install()
+    app.jinja_env.globals["quarantine_grounds"] = QUARANTINE_GROUND_LABELS
