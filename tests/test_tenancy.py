@@ -49,6 +49,16 @@ STAFF_ROUTES |= {"staff.billing_invoice", "staff.billing_invoice_pdf", "staff.bi
 STAFF_ROUTES |= {"staff.organization_detail", "staff.organization_suspend",
                  "staff.organization_resume", "staff.organization_terminate", "staff.recommended_browser",
                  "staff.recommended_browser_delete"}  # oversight: tests/oversight/test_tenancy_oversight.py
+# files13 (§24): staff file pages and support access — tests/oversight/test_file_measures.py
+# (another organization's file → 404) and tests/oversight/test_support_access.py.
+STAFF_ROUTES |= {"staff.organization_files", "staff.organization_file",
+                 "staff.organization_file_measure", "staff.support_grant",
+                 "staff.support_delivery", "staff.support_file"}
+_SA = "tests/oversight/test_support_access.py"
+FOREIGN_ID_ROUTES.update({
+    "oversight.support_grant": ("/organization/support-access/{id}", _SA),
+    "oversight.support_revoke": ("/organization/support-access/{id}/revoke", _SA),
+})
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

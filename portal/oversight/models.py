@@ -1,12 +1,16 @@
 """The provider's actions on an organization and the organization's AI-training consent.
 
 `ProviderAction` is the record of every action the provider takes on an organization (a
-suspension, its end, a termination under §15(1)): who, when, under which clause and why. Rows are never edited
+suspension, its end, a termination under §15(1), the quarantine, release or deletion of a
+stored file under §24(2)②): who, when, under which clause and why. Rows are never edited
 or deleted; the customer's admins see them on their 「弊社による操作履歴」 page — without the
 reason (and the clause) where the terms owe none (§11(2), §28(2)).
 
 `AiTrainingConsentChange` is the log of the §24(6) setting: the organization's current consent
 is its latest row (none: not consented, the default).
+
+`SupportGrant` is a customer admin's time-limited consent to the provider viewing the
+registered data for a support case (§24(1)③⑤); `SupportView` logs each view under it.
 """
 from __future__ import annotations
 

@@ -5,7 +5,10 @@ admins' settings) and `guest_views.guest_bp` for the public guest pages under /g
 add their own stricter headers (no referrer, noindex, no shared caching). `register` also hands
 the §9(1) usage counters for storage and active guest links to the quota check, suspends the
 links of users contained after a misuse report (§7(4)), and lets stored files follow the
-transaction (`services.file_cleanup`). No staff route serves file content (file-blind, §24(2)).
+transaction (`services.file_cleanup`). No route of this area serves staff (file-blind,
+§24(2)); the provider's measures on a file (quarantine, release, deletion, §24(2)②) are
+`services.quarantine`, called by portal.oversight, which also owns the one staff route that
+sends a file's bytes — under a customer's live support grant (§24(1)③⑤).
 """
 from __future__ import annotations
 

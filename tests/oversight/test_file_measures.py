@@ -9,10 +9,12 @@ import io
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Forbidden
 
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.oversight.models import ProviderAction
+from portal.sharing.downloads import send_stored_file
 from portal.sharing.models import Delivery, FileQuarantine, GuestLink, StoredFile
 from portal.sharing.storage import LocalStorage
 from tests.helpers import csrf_token
@@ -161,6 +163,7 @@ def test_bad_input_changes_nothing(client, auth, org, files, make):
     assert measure(client, other.id, first.id, "quarantine", ground="malware",
                    reason="理由").status_code == 404
     assert client.get(f"/staff/organizations/{other.id}/files/{first.id}").status_code == 404
+    assert client.get("/staff/organizations/999999/files").status_code == 404
     assert measure(client, org.id, 999999, "quarantine", ground="malware", reason="理由",
                    csrf_token=csrf_token(client, "/staff/")).status_code == 404
     db.session.refresh(first)
@@ -210,3 +213,25 @@ def test_customers_cannot_use_the_staff_file_pages(client, auth, org, files):
         "csrf_token": token, "ground": "malware", "reason": "x"}).status_code == 403
     db.session.refresh(first)
     assert first.withheld is None
+
+
+def test_no_x_accel_redirect_for_a_quarantined_file(app, client, auth, org, files):
+    """Behind nginx the portal hands the bytes over with X-Accel-Redirect: never for a held file,
+    on no route (the guard sits in the one helper every file response goes through)."""
+    first, _second, token = files
+    auth.sign_in("ops1")
+    measure(client, org.id, first.id, "quarantine", ground="malware", reason="検知")
+    auth.sign_out()
+    previous = app.config.get("X_ACCEL_REDIRECT_PREFIX")
+    app.config["X_ACCEL_REDIRECT_PREFIX"] = "/protected-files"
+    try:
+        guest = app.test_client()
+        refused = guest.get(f"/g/{token}/files/{first.id}")
+        assert refused.status_code == 403 and "X-Accel-Redirect" not in refused.headers
+        auth.sign_in("user1")
+        own = client.get(f"/deliveries/{first.delivery_id}/files/{first.id}")
+        assert own.status_code == 303 and "X-Accel-Redirect" not in own.headers
+        with app.test_request_context(), pytest.raises(Forbidden):
+            send_stored_file(db.session.get(StoredFile, first.id))
+    finally:
+        app.config["X_ACCEL_REDIRECT_PREFIX"] = previous
