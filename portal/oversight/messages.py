@@ -30,6 +30,8 @@ def error_message(exc) -> str:
         return _("Enter the support case.")
     if code == "support_hours":
         return _("Choose how long the access lasts.")
+    if code == "support_end_missing":
+        return _("Enter the date and time the access ends.")
     if code == "support_end_past":
         return _("The end must be in the future; nothing was granted.")
     if code == "support_end_too_far":

@@ -43,10 +43,13 @@ def grant_support(organization_id: int, *, case_reference: str, description: str
                   form_token: str | None = None) -> SupportGrant:
     """Let staff view the organization's registered data until `ends_at` (or `hours` from
     now). Errors (OversightError, §24(1)): case_required (field case_reference),
-    support_hours (hours), support_end_past / support_end_too_far (ends_at), duplicate_submit."""
+    support_hours (hours), support_end_missing / support_end_past / support_end_too_far
+    (ends_at), duplicate_submit."""
     case_reference = (case_reference or "").strip()
     if not case_reference:
         raise OversightError("case_required", CLAUSE, field="case_reference")
+    if ends_at is None and hours is None:
+        raise OversightError("support_end_missing", CLAUSE, field="ends_at")
     if ends_at is None:
         if hours not in SUPPORT_HOURS:
             raise OversightError("support_hours", CLAUSE, field="hours")

@@ -125,6 +125,8 @@ def test_bad_grants_are_refused(client, auth, org, delivery):
     assert grant(client, hours="custom", ends_at=far).status_code == 400
     assert grant(client, case_reference="").status_code == 400
     assert grant(client, hours="5").status_code == 400
+    missing = grant(client, hours="custom")
+    assert missing.status_code == 400 and "終了日時を入力" in text(missing)
     assert _grant() is None
     soon = (clock.now_jst() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     assert grant(client, hours="custom", ends_at=soon).status_code == 303
