@@ -22,6 +22,10 @@ twice: `body` is rendered with every secret replaced by a placeholder (what staf
 delivery unseals it, every retry included; once the mail is sent, rejected or given up, the
 sealed text is dropped, so the database holds no working link after delivery
 (docs/security.md, "Secret links in the outbox").
+
+Mail that quotes a customer's registered data (`private_fields`: a delivery's subject, a
+sender's note, terms §1(5)) is kept the same way, subject line included (`sealed_subject`):
+staff read the outbox, and staff never see registered data (§24(1)).
 """
 from __future__ import annotations
 
@@ -63,6 +67,8 @@ class OutboxMail(db.Model):
     # Secret-bearing mail: the real body, sealed; NULL once delivered, rejected or given up.
     secret: Mapped[bool] = mapped_column(default=False)
     sealed_body: Mapped[str | None] = mapped_column(sa.Text)
+    # The real subject line, when it quotes registered data (`private_fields`); same lifetime.
+    sealed_subject: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -75,14 +81,21 @@ class OutboxMail(db.Model):
         # A sealed body exists only on a secret mail that is still waiting for delivery.
         sa.CheckConstraint("sealed_body IS NULL OR (secret AND status = 'pending')",
                            name="sealed_only_pending"),
+        sa.CheckConstraint("sealed_subject IS NULL OR sealed_body IS NOT NULL",
+                           name="sealed_subject"),
     )
 
     def delivery_body(self) -> str:
         """The text the recipient gets: the unsealed body of a secret mail, else `body`."""
         return unseal(self.sealed_body) if self.sealed_body else self.body
 
+    def delivery_subject(self) -> str:
+        """The subject line the recipient gets (unsealed when it quotes registered data)."""
+        return unseal(self.sealed_subject) if self.sealed_subject else self.subject
+
     def drop_secret(self) -> None:
         self.sealed_body = None
+        self.sealed_subject = None
 
     def __repr__(self) -> str:
         return f"<OutboxMail id={self.id} kind={self.kind!r} status={self.status!r}>"
@@ -96,6 +109,7 @@ def queue_mail(
     locale: str | None = None,
     organization_id: int | None = None,
     secret_fields: tuple[str, ...] = (),
+    private_fields: tuple[str, ...] = (),
     **context,
 ) -> OutboxMail:
     """Render `email/<template>.txt` in `locale` (default Japanese) and add it to the outbox.
@@ -103,21 +117,27 @@ def queue_mail(
     The template's first line is the subject; the rest is the body. The caller's transaction
     decides whether the mail exists at all. `secret_fields` names the context values that
     are secrets (a link with a token): the stored `body` shows a placeholder instead, and the
-    real body is kept only sealed until delivery.
+    real body is kept only sealed until delivery. `private_fields` names the values that are
+    the customer's registered data (§1(5)): the stored subject and body show a placeholder,
+    the real ones are sealed in the same way.
     """
+    sealed = bool(secret_fields or private_fields)
     with force_locale(locale or "ja"):
         subject, body = _render(template, context)
-        redacted = body
-        if secret_fields:
-            hidden = _("(link hidden: only the recipient receives it)")
-            _subject, redacted = _render(template, {**context, **{f: hidden for f in secret_fields}})
+        shown_subject, redacted = subject, body
+        if sealed:
+            hidden = {f: _("(link hidden: only the recipient receives it)") for f in secret_fields}
+            hidden.update({f: _("(registered data: only the recipient sees it)")
+                           for f in private_fields})
+            shown_subject, redacted = _render(template, {**context, **hidden})
     mail = OutboxMail(
         kind=kind,
         to_address=to_address,
-        subject=subject,
+        subject=shown_subject,
         body=redacted,
-        secret=bool(secret_fields),
-        sealed_body=seal(body) if secret_fields else None,
+        secret=sealed,
+        sealed_body=seal(body) if sealed else None,
+        sealed_subject=seal(subject) if sealed and subject != shown_subject else None,
         organization_id=organization_id,
     )
     db.session.add(mail)
@@ -200,7 +220,7 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = mail.to_address
-    msg["Subject"] = mail.subject
+    msg["Subject"] = mail.delivery_subject()
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id(mail)
     msg.set_content(mail.delivery_body(), charset="utf-8")

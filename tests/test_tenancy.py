@@ -56,6 +56,16 @@ FOREIGN_ID_ROUTES.update({
     "lifecycle.change_withdraw": ("/change-requests/{id}/withdraw", _OC),
 })
 STAFF_ROUTES |= {"staff.lifecycle_change"}  # tests/lifecycle/test_other_changes.py
+# files13 (§24): staff file pages and support access — tests/oversight/test_file_measures.py
+# (another organization's file → 404) and tests/oversight/test_support_access.py.
+STAFF_ROUTES |= {"staff.organization_files", "staff.organization_file",
+                 "staff.organization_file_measure", "staff.support_grant",
+                 "staff.support_delivery", "staff.support_file"}
+_SA = "tests/oversight/test_support_access.py"
+FOREIGN_ID_ROUTES.update({
+    "oversight.support_grant": ("/organization/support-access/{id}", _SA),
+    "oversight.support_revoke": ("/organization/support-access/{id}/revoke", _SA),
+})
 _SH = "tests/sharing/test_tenancy_sharing.py"  # sharing: deliveries, files, guest links
 FOREIGN_ID_ROUTES.update({
     "sharing.delivery": ("/deliveries/{id}", _SH),

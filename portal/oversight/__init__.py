@@ -11,7 +11,10 @@ Staff suspend (利用停止) and resume an organization from its detail page in 
 - the daily job sends it no reminders and deletes none of its data (lifecycle's tasks skip
   suspended organizations).
 
-Resuming restores everything, since nothing was deleted. The area also holds the §24(6)
+Resuming restores everything, since nothing was deleted. Staff see the attributes of stored
+files, never their content, and quarantine or delete a file only as §24(2)② allows
+(`file_actions`); a customer admin may grant staff time-limited support access to the
+registered data, every view under it logged (`support`, §24(1)③⑤). The area also holds the §24(6)
 AI-training consent (an admin setting, off by default, every change logged), the §24(3) usage
 statistics for staff, and the §6(1) list of recommended browsers staff edit, with the banner a
 browser outside it sees.
@@ -22,9 +25,12 @@ and below the console's own pages.
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.console import register_queue
 
 # staff_views is imported for its routes on the staff console blueprint (portal.console.bp).
-from portal.oversight import staff_views, views  # noqa: F401
+from portal.oversight import staff_views, support, views  # noqa: F401
 
 
 def register(app: Flask) -> None:
@@ -33,3 +39,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(views.public)
     app.before_request(views.suspension_gate)
     app.jinja_env.globals["environment_banner"] = views.environment_banner
+    register_queue(app, "support_grants", _l("Support access granted by customers (live)"),
+                   support.live_grants_count, "staff.support_grants", clause="§24(1)")

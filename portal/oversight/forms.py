@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+import secrets
+
+from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.fields import staff_reason_field
+from portal.sharing.forms import QUARANTINE_GROUND_LABELS
 
 CLAUSE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("§9(2)", _l("§9(2) Excessive load on the service's systems (after a request to correct)")),
@@ -76,3 +80,52 @@ class BrowserForm(FlaskForm):
 
 class DismissForm(FlaskForm):
     """The banner's "don't show again" button (a form: no script needed)."""
+
+
+# --- §24(2)② measures on a file (staff) --------------------------------------------------
+
+class QuarantineForm(FlaskForm):
+    ground = SelectField(_l("Ground (§24(2)②)"),
+                         choices=[SelectChoice("", "—")] + [SelectChoice(k, v) for k, v in
+                                                            QUARANTINE_GROUND_LABELS.items()],
+                         validators=[DataRequired(_l("Choose the ground."))])
+    reason = TextAreaField(_l("Reason (shown to the customer's administrators)"), validators=[
+        DataRequired(_l("Enter the reason.")), Length(max=2000)])
+
+
+class ReleaseForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for the release"), validators=[
+        DataRequired(_l("Enter the reason.")), Length(max=2000)])
+
+
+class DeleteFileForm(FlaskForm):
+    reason = TextAreaField(_l("Why quarantine is not enough (shown to the customer's administrators)"),
+                           validators=[DataRequired(_l("Enter the reason.")), Length(max=2000)])
+    confirm = BooleanField(_l("I understand that the file's contents are deleted for good"),
+                           validators=[DataRequired(_l("Confirm the deletion."))])
+
+
+# --- §24(1)③⑤ support access (customer admins) -------------------------------------------
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+HOURS_CHOICES = [SelectChoice("1", _l("1 hour")), SelectChoice("24", _l("24 hours")),
+                 SelectChoice("72", _l("72 hours")),
+                 SelectChoice("custom", _l("Until the date and time below"))]
+
+
+class SupportGrantForm(FlaskForm):
+    case_reference = StringField(_l("Support case (reference or subject)"), validators=[
+        DataRequired(_l("Enter the support case.")), Length(max=100)])
+    description = TextAreaField(_l("What the provider should look at (optional)"),
+                                validators=[Optional(), Length(max=2000)])
+    hours = SelectField(_l("Access for"), choices=HOURS_CHOICES, default="24")
+    ends_at = DateTimeLocalField(_l("Ends at (Japan time)"), format="%Y-%m-%dT%H:%M",
+                                 validators=[Optional()])
+    form_token = HiddenField(default=_new_token)
+
+
+class RevokeGrantForm(FlaskForm):
+    """The grant's "end now" button (only its CSRF token)."""

@@ -26,6 +26,20 @@ def error_message(exc) -> str:
         return _("Choose the ground of %(clause)s.", clause=clause("§15(1)"))
     if code == "already_terminated":
         return _("The contract with this organization is already terminated; nothing was changed.")
+    if code == "case_required":
+        return _("Enter the support case.")
+    if code == "support_hours":
+        return _("Choose how long the access lasts.")
+    if code == "support_end_missing":
+        return _("Enter the date and time the access ends.")
+    if code == "support_end_past":
+        return _("The end must be in the future; nothing was granted.")
+    if code == "support_end_too_far":
+        return _("Grant access for at most %(n)d hours.", n=exc.details.get("hours", 168))
+    if code == "duplicate_submit":
+        return _("This form was already submitted.")
+    if code == "grant_not_live":
+        return _("This access has already ended; nothing was changed.")
     if code == "browser_listed":
         return _("This browser is already in the list; change its line instead.")
     return code

@@ -99,8 +99,11 @@ def resume(organization: Organization, reason: str, *, by: User) -> ProviderActi
 
 
 def latest_action(organization_id: int) -> ProviderAction | None:
+    """The latest action on the organization as a whole (suspension, resumption, termination;
+    not a measure on one file)."""
     return db.session.scalar(
-        sa.select(ProviderAction).where(ProviderAction.organization_id == organization_id)
+        sa.select(ProviderAction).where(ProviderAction.organization_id == organization_id,
+                                        ProviderAction.kind.in_(("suspend", "resume", "terminate")))
         .order_by(ProviderAction.id.desc()).limit(1))
 
 

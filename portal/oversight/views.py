@@ -1,6 +1,7 @@
 """The customer side of the provider's powers: the suspension page every signed-in request of
 a suspended organization's users answers (a hook on the whole app), the admins'
-「弊社による操作履歴」 page, the §24(6) AI-training consent setting with its log, and the §6(1)
+「弊社による操作履歴」 page (the provider's actions, file measures included, and the views of
+staff under support grants), the admins' support access grants (§24(1)③⑤), the §24(6) AI-training consent setting with its log, and the §6(1)
 banner for a browser outside the recommended list (a template global and its dismiss form)."""
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.billing import services as billing
-from portal.clock import today_jst
-from portal.oversight import browsers, services
-from portal.oversight.forms import ConsentForm, DismissForm
+from portal.clock import now_utc, today_jst
+from portal.oversight import browsers, file_actions, services, support
+from portal.oversight.forms import ConsentForm, DismissForm, RevokeGrantForm, SupportGrantForm
+from portal.oversight.models import SupportGrant
+from portal.i18n import jdatetime
 from portal.pagination import page_number
+from portal.rules.jst import JST
 from portal.security import is_safe_next
-from portal.web import require_admin, transaction
+from portal.web import get_for_org_or_404, require_admin, transaction
 
 bp = Blueprint("oversight", __name__)
 bp.before_request(require_admin)
@@ -48,9 +52,67 @@ def suspension_gate():
 
 @bp.route("/organization/provider-actions")
 def provider_actions():
-    pagination = services.actions_page(current_user.organization_id,
-                                       page_number(request.args.get("page")))
-    return render_template("oversight/provider_actions.html", pagination=pagination)
+    org_id = current_user.organization_id
+    pagination = services.actions_page(org_id, page_number(request.args.get("page")))
+    views = support.views_page(org_id, 1, per_page=10)
+    subjects, names = file_actions.names_of(pagination.items, views.items)
+    return render_template("oversight/provider_actions.html", pagination=pagination, views=views,
+                           subjects=subjects, names=names,
+                           live=support.live_grants(org_id, now_utc()))
+
+
+def _support_page(form, status=200):
+    org_id = current_user.organization_id
+    return render_template(
+        "oversight/support_access.html", form=form, now=now_utc(),
+        grants=support.grants_page(org_id, page_number(request.args.get("page"))),
+        revoke_form=RevokeGrantForm()), status
+
+
+@bp.route("/organization/support-access", methods=["GET", "POST"])
+def support_access():
+    """§24(1)③⑤: grant the provider's staff time-limited access for a support case."""
+    form = SupportGrantForm()
+    if form.validate_on_submit():
+        custom = form.hours.data == "custom"
+        with transaction(form, field="ends_at") as done:
+            grant = support.grant_support(
+                current_user.organization_id, case_reference=form.case_reference.data,
+                description=form.description.data, hours=None if custom else int(form.hours.data),
+                ends_at=_jst(form.ends_at.data) if custom else None, by=current_user,
+                now=now_utc(), form_token=form.form_token.data)
+        if done:
+            flash(_("The provider's staff may view your registered data until %(time)s.",
+                    time=jdatetime(grant.expires_at)), "success")
+            return redirect(url_for("oversight.support_grant", grant_id=grant.id), 303)
+    return _support_page(form, 400 if form.errors else 200)
+
+
+def _jst(value):
+    """A naive date and time entered in Japan time, as an aware datetime (None: none)."""
+    return value.replace(tzinfo=JST) if value is not None else None
+
+
+@bp.route("/organization/support-access/<int:grant_id>")
+def support_grant(grant_id: int):
+    grant = get_for_org_or_404(SupportGrant, grant_id, current_user.organization_id)
+    views = support.views_page(grant.organization_id, page_number(request.args.get("page")),
+                               grant_id=grant.id)
+    subjects, names = file_actions.names_of(views=views.items)
+    return render_template("oversight/support_grant.html", grant=grant, views=views, now=now_utc(),
+                           subjects=subjects, names=names, revoke_form=RevokeGrantForm())
+
+
+@bp.route("/organization/support-access/<int:grant_id>/revoke", methods=["POST"])
+def support_revoke(grant_id: int):
+    grant = get_for_org_or_404(SupportGrant, grant_id, current_user.organization_id)
+    if RevokeGrantForm().validate_on_submit():
+        with transaction() as done:
+            support.revoke_grant(grant, by=current_user, now=now_utc())
+        if done:
+            flash(_("The access was ended. The provider's staff can no longer view your data."),
+                  "success")
+    return redirect(url_for("oversight.support_grant", grant_id=grant_id), 303)
 
 
 @bp.route("/organization/ai-training", methods=["GET", "POST"])

@@ -2,6 +2,10 @@
 memory) or through the front web server (X-Accel-Redirect), and all files of a delivery as a
 zip written on the fly into a generator, so memory stays flat whatever the sizes.
 
+Every way out of the storage passes here, so this is also the last guard of §24(2)②: a file
+the provider quarantined or deleted (`StoredFile.withheld`) is never sent — not as a file, a
+range, an X-Accel-Redirect or a zip entry — whatever the calling route checked before (403).
+
 Names: `Content-Disposition` carries an ASCII fallback and the exact name as RFC 5987
 `filename*=UTF-8''…` (RFC 6266); zip entries get the UTF-8 flag (bit 11), which zipfile sets
 for every non-ASCII name, so Japanese names survive in Windows Explorer and macOS.
@@ -14,7 +18,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, send_file
 
 from portal.rules.jst import JST
 from portal.sharing.models import StoredFile
@@ -36,6 +40,8 @@ def content_disposition(name: str) -> str:
 def send_stored_file(stored: StoredFile) -> Response:
     """The file as an attachment under its own name. With X_ACCEL_REDIRECT_PREFIX set, the
     portal only answers headers and nginx sends the bytes (ranges included)."""
+    if stored.withheld:
+        abort(403)
     storage = get_storage()
     prefix = current_app.config.get("X_ACCEL_REDIRECT_PREFIX") or ""
     if prefix:
@@ -131,6 +137,8 @@ def zip_stream(files: list[StoredFile], names: list[str] | None = None) -> Itera
     """All files as one zip (stored, not compressed: deliveries are mostly compressed media),
     produced chunk by chunk without touching the database. `names` are the entry names (may
     contain "folder/"), default `zip_names(files)`."""
+    if any(f.withheld for f in files):
+        abort(403)
     storage = get_storage()
     entries = [(storage.path(f.storage_key), name, f.size, f.created_at)
                for f, name in zip(files, names or zip_names(files), strict=True)]

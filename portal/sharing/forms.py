@@ -92,3 +92,13 @@ class LinkMailForm(FlaskForm):
     note = TextAreaField(_l("Message to the guest (optional)"), validators=[
         Optional(), Length(max=1000, message=_l("Enter at most %(max)d characters."))])
     token = HiddenField()
+
+
+QUARANTINE_GROUND_LABELS = {
+    "malware": _l("Malware or another harmful file detected"),
+    "damaged": _l("A damaged file or a storage fault"),
+    "load": _l("Excessive load on the systems caused by the file"),
+    "operation": _l("Another cause that makes it unavoidable for the stable operation of the systems"),
+}
+"""The grounds of §24(2)② (`models.QUARANTINE_GROUNDS`) as the owners and staff read them;
+also a template global (`quarantine_grounds`)."""

@@ -6,6 +6,8 @@ suspended/terminated, link suspended, revoked, used up or expired → 410 with a
 which; PRus organization → residence in Japan confirmed first (§31(5)); password → asked first
 (throttled, never locked). What a guest has passed is kept in the signed session cookie, tied
 to the link's password hash, so changing nothing on the server a guest can forge nothing.
+A file the provider quarantined or deleted (§24(2)②) answers 403 and stays out of the zip;
+a signed-in staff member gets 404 on every guest URL (file-blind, §24(2)).
 
 Every guest response: `Referrer-Policy: no-referrer` (the token never leaks to other sites),
 `X-Robots-Tag: noindex, nofollow` and `Cache-Control: private, no-store`. Each guest browser
@@ -28,6 +30,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.clock import now_utc
@@ -45,6 +48,13 @@ RESIDENCE_KEY = "guest_residence"
 BROWSER_KEY = "guest_browser"
 KEEP = 20  # links remembered per browser
 KNOWN_MAX_AGE = 365 * 24 * 3600  # the longest link lifetime
+
+
+@guest_bp.before_request
+def not_for_staff():
+    """Staff are file-blind (§24(2)): signed in as staff, a guest URL does not exist (404)."""
+    if current_user.is_authenticated and current_user.is_staff:
+        abort(404)
 
 
 @guest_bp.after_request
@@ -210,6 +220,8 @@ def guest_file(token: str, file_id: int):
     link, step = _step(token, now, wanted)
     if step.action == services.NO_SUCH_FILE:
         abort(404)
+    if step.action == services.WITHHELD:
+        return _withheld(link, step.file)
     if step.action == services.HEAD_ONLY:
         return send_stored_file(step.file)
     if step.action not in (services.OPEN, services.RESUME):
@@ -229,11 +241,19 @@ def guest_zip(token: str):
     link, step = _step(token, now)
     if step.action != services.OPEN:
         return _not_open(link, step, token)
+    files = [f for f in link.delivery.files if not f.withheld]  # §24(2)②: held files stay out
+    if not files:
+        return _withheld(link, None)
     grant = _claim(link, client, now)
     if not isinstance(grant, services.Grant):
         return grant
     name = services.sanitize_filename(link.delivery.subject) + ".zip"
-    return _commit_then(zip_response(list(link.delivery.files), name))
+    return _commit_then(zip_response(files, name))
+
+
+def _withheld(link: GuestLink, stored):
+    """The provider holds the file (or every file): nothing is sent or counted (§24(2)②)."""
+    return render_template("sharing/guest_withheld.html", link=link, file=stored), 403
 
 
 def _claim(link: GuestLink, client, now: datetime, file=None, *, resume_length=None):

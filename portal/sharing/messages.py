@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from portal.contracts.quotas import QuotaExceeded, format_quota
+from portal.i18n import clause
 
 
 def error_message(exc) -> str:
@@ -36,5 +37,11 @@ def error_message(exc) -> str:
         "upload_interrupted": _("The upload was interrupted. Nothing was saved; please try again."),
         "not_multipart": _("The files could not be read. Please use the form on this page."),
         "wrong_password": _("The password is not correct."),
+        "quarantine_ground": _("Choose the ground of %(clause)s②.", clause=clause("§24(2)")),
+        "quarantine_reason": _("Enter the reason."),
+        "already_quarantined": _("This file is already quarantined; nothing was changed."),
+        "not_quarantined": _("This file is not quarantined; nothing was changed. A file is "
+                             "deleted only out of a quarantine."),
+        "file_deleted": _("The provider has deleted this file; nothing was changed."),
     }
     return messages.get(code, _("The request could not be processed."))

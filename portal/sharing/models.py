@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now_utc
+from portal.db import partial_unique_index
 from portal.extensions import db
 
 ACCESS_KINDS = ("view", "download", "resume", "zip", "password_failed")
@@ -59,13 +60,68 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # §24(2)②: while the provider holds the file (its open `FileQuarantine`), nobody downloads
+    # it; once the provider deleted its bytes (only ever out of a quarantine) the row stays as
+    # the record of what was there.
+    quarantined_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
     delivery: Mapped[Delivery] = relationship(back_populates="files")
 
-    __table_args__ = (sa.CheckConstraint("size >= 0", name="size"),)
+    __table_args__ = (
+        sa.CheckConstraint("size >= 0", name="size"),
+        sa.CheckConstraint("deleted_at IS NULL OR quarantined_at IS NOT NULL",
+                           name="deleted_from_quarantine"),
+    )
+
+    @property
+    def withheld(self) -> str | None:
+        """'quarantined' or 'deleted' when no one may download the file (§24(2)②), else None."""
+        if self.deleted_at is not None:
+            return "deleted"
+        return "quarantined" if self.quarantined_at is not None else None
 
     def __repr__(self) -> str:
         return f"<StoredFile id={self.id} name={self.name!r} size={self.size}>"
+
+
+QUARANTINE_GROUNDS = ("malware", "damaged", "load", "operation")
+"""The grounds on which the provider may quarantine or delete a file: the cases of §24(2)②,
+"only where unavoidable for the stable operation of the system" (docs/decisions.md)."""
+
+
+class FileQuarantine(db.Model):
+    """The provider holding one stored file (隔離, §24(2)②): when, on which ground, why and by
+    whom; its release, or the deletion of the file's bytes that ended it. One open quarantine
+    per file (a partial unique index): a double submit cannot hold a file twice."""
+
+    __tablename__ = "file_quarantines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_files.id"), index=True)
+    ground: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    started_at: Mapped[datetime] = mapped_column(default=now_utc)
+    started_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # Set when the quarantine ends: released (the file is back) or the file was deleted.
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(sa.String(10))
+    end_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    file: Mapped[StoredFile] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("ground IN ('malware', 'damaged', 'load', 'operation')", name="ground"),
+        sa.CheckConstraint("reason <> ''", name="reason"),
+        sa.CheckConstraint("(ended_at IS NULL) = (outcome IS NULL)", name="ended"),
+        sa.CheckConstraint("outcome IS NULL OR outcome IN ('released', 'deleted')", name="outcome"),
+        partial_unique_index("uq_file_quarantines_open", "file_id", where="ended_at IS NULL"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<FileQuarantine file={self.file_id} {self.ground} {self.outcome}>"
 
 
 class GuestLink(db.Model):

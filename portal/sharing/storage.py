@@ -4,7 +4,8 @@
 root) at `<key[:2]>/<key>`, where the key is random (never derived from the user's file
 name). Writing goes to `tmp/<random>.part` first; `commit` moves the complete file into place
 with an atomic rename, so a half-written upload is never visible under a key. Staff code never
-imports this module (file-blind, §24(2)).
+imports this module (file-blind, §24(2)): the one staff route that sends bytes does so through
+`downloads.send_stored_file`, only under a customer's live support grant (§24(1)③⑤).
 """
 from __future__ import annotations
 

@@ -149,6 +149,7 @@ def delivery(delivery_id: int):
 def _delivery_page(obj: Delivery, form: LinkForm, status: int = 200):
     return render_template(
         "sharing/delivery.html", delivery=obj, form=form, links=services.delivery_links(obj),
+        held=services.quarantines_by_file([f.id for f in obj.files if f.withheld]),
         now=now_utc(), statuses=STATUS_LABELS, suggested_password=services.suggest_password(),
         max_days=services.max_link_days(obj.organization_id),
     ), status
@@ -160,6 +161,10 @@ def own_file(delivery_id: int, file_id: int):
     stored = services.stored_file(_managed(Delivery, delivery_id), file_id)
     if stored is None:
         abort(404)
+    if stored.withheld:  # the provider holds it (§24(2)②): the delivery page says since when
+        flash(_("This file cannot be downloaded: the service provider has quarantined or "
+                "deleted it."), "error")
+        return redirect(url_for("sharing.delivery", delivery_id=delivery_id), 303)
     return send_stored_file(stored)
 
 

@@ -27,7 +27,8 @@ def test_suspension_stops_signed_in_users_and_guest_links_and_resumption_restore
     user.post("/sign-in", data={"login_id": "user1", "password": "correct-horse-battery-staple",
                                 "csrf_token": _token(user)})
     assert user.get("/deliveries").status_code == 200
-    assert client.get(f"/g/{guest_token}").status_code == 200
+    guest = app.test_client()  # (staff signed in get 404 on guest URLs: file-blind, §24(2))
+    assert guest.get(f"/g/{guest_token}").status_code == 200
 
     auth.sign_in("ops1")
     response = suspend(client, org.id, "§9(2)", "過負荷が続いています。")
@@ -44,7 +45,7 @@ def test_suspension_stops_signed_in_users_and_guest_links_and_resumption_restore
     assert "ご利用を停止しています" in body and "過負荷が続いています。" in body and "第9条(2)" in body
     for path in ("/", "/account", "/organization/provider-actions", "/system-information"):
         assert user.get(path).status_code == 403, path
-    assert client.get(f"/g/{guest_token}").status_code == 410
+    assert guest.get(f"/g/{guest_token}").status_code == 410
     [mail] = _mails("oversight_suspend")
     assert mail.to_address == "admin1@example.co.jp"
     assert "過負荷が続いています。" in mail.body and "第9条(2)" in mail.body
@@ -54,7 +55,7 @@ def test_suspension_stops_signed_in_users_and_guest_links_and_resumption_restore
     db.session.refresh(org)
     assert org.status == "active"
     assert user.get("/deliveries").status_code == 200
-    assert client.get(f"/g/{guest_token}").status_code == 200
+    assert guest.get(f"/g/{guest_token}").status_code == 200
     assert [a.kind for a in _actions()] == ["suspend", "resume"]
     assert _actions()[1].clause == "§9(2)"  # the resumption cites the suspension it ends
     assert len(_mails("oversight_resume")) == 1

@@ -348,7 +348,8 @@ def test_the_creator_is_mailed_on_each_download_when_asked(client, auth, deliver
     assert len(mails) == 2
     assert JP_NAME in mails[0].body and "1／5回" in mails[0].body
     assert "すべてのファイル（zip）" in mails[1].body and "2／5回" in mails[1].body
-    assert "見積書の送付" in mails[0].subject
+    assert "見積書の送付" in mails[0].delivery_subject()
+    assert "見積書の送付" not in mails[0].subject + mails[0].body  # sealed from staff (§1(5))
 
 
 def test_the_creator_sees_the_access_log(client, auth, delivery, sharing):

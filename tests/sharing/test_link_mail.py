@@ -36,9 +36,13 @@ def test_the_mail_has_the_url_and_not_the_password(client, auth, sharing, org):
     assert "パスワードはメール以外の方法" in page
     mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.kind == "guest_link"))
     assert mail.to_address == "guest@partner.example.jp"
-    assert f"http://portal.test/g/{token}" in mail.body
-    assert PASSWORD not in mail.body and PASSWORD not in mail.subject
-    assert "電話など" in mail.body and "よろしくお願いいたします。" in mail.body
+    assert f"http://portal.test/g/{token}" in mail.delivery_body()
+    assert PASSWORD not in mail.delivery_body() and PASSWORD not in mail.delivery_subject()
+    assert "電話など" in mail.body and "よろしくお願いいたします。" in mail.delivery_body()
+    # Staff read the outbox: no live URL, no subject, no note (§24(2), §1(5)).
+    assert token not in mail.body and "図面の送付" not in mail.body + mail.subject
+    assert "よろしくお願いいたします。" not in mail.body
+    assert "図面の送付" in mail.delivery_subject()
 
 
 def test_a_wrong_token_or_address_sends_nothing(client, auth, sharing, org):

@@ -10,6 +10,8 @@
 - `settings`: the admins' longest link validity;
 - `archive`: the organization's zip for its admins (issue 6);
 - `deletion`: deleting the registered data at the end of the contract (§14(5));
+- `quarantine`: the provider's §24(2)② measures on a file (quarantine, release, deletion of
+  its bytes) and the attributes staff may see (§24(2)①);
 - `usage`: the §9(1) counters of storage bytes and active guest links;
 - `file_cleanup`: stored files follow the transaction (removed unless / after a commit).
 
@@ -41,6 +43,7 @@ from portal.sharing.services.deliveries import (
     deliveries_page,
     delivery_links,
     discard,
+    organization_deliveries_page,
     stored_file,
 )
 from portal.sharing.services.guest_access import (
@@ -51,6 +54,7 @@ from portal.sharing.services.guest_access import (
     NO_SUCH_FILE,
     OPEN,
     RESUME,
+    WITHHELD,
     FileRequest,
     Step,
     claim_download,
@@ -89,6 +93,16 @@ from portal.sharing.services.links import (
     suspend_links_created_by,
     token_hash,
 )
+from portal.sharing.services.quarantine import (
+    delete_file,
+    file_attributes_page,
+    file_history,
+    names_of,
+    open_quarantine,
+    quarantine_file,
+    quarantines_by_file,
+    release_file,
+)
 from portal.sharing.services.resumes import RESUME_WINDOW, Grant, browser_hash, on_close
 from portal.sharing.services.settings import DEFAULT_MAX_LINK_DAYS, max_link_days, set_max_link_days
 from portal.sharing.services.usage import active_links, storage_bytes_used
@@ -106,5 +120,6 @@ __all__ = [
     "organization_name", "organization_status", "password_wait", "record_access",
     "revoke_link", "sanitize_filename", "set_max_link_days", "status_filter",
     "storage_bytes_used", "suggest_password", "reserve_guess", "stored_file", "suspend_links_created_by", "take_download",
-    "token_hash", "unlock",
+    "token_hash", "unlock", "WITHHELD", "organization_deliveries_page", "delete_file", "file_attributes_page", "file_history",
+    "names_of", "open_quarantine", "quarantine_file", "quarantines_by_file", "release_file",
 ]

@@ -35,7 +35,9 @@ def archive_entries(organization_id: int) -> tuple[list[StoredFile], list[str]]:
         sa.select(StoredFile, Delivery.id, Delivery.created_at, Delivery.subject)
         .join(Delivery, Delivery.id == StoredFile.delivery_id)
         .where(StoredFile.organization_id == organization_id,
-               Delivery.organization_id == organization_id)
+               Delivery.organization_id == organization_id,
+               # §24(2)②: a file the provider holds or deleted is in no archive.
+               StoredFile.quarantined_at.is_(None), StoredFile.deleted_at.is_(None))
         .order_by(Delivery.created_at, Delivery.id, StoredFile.position, StoredFile.id)).all()
     groups: dict[int, tuple[str, list[StoredFile]]] = {}
     used: set[str] = set()

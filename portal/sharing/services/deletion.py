@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from portal.clock import now_utc
 from portal.extensions import db
-from portal.sharing.models import Delivery, GuestAccess, GuestLink, StoredFile
+from portal.sharing.models import Delivery, FileQuarantine, GuestAccess, GuestLink, StoredFile
 from portal.sharing.services import file_cleanup
 
 
@@ -31,6 +31,8 @@ def delete_registered_data(organization_id: int) -> str:
                 suspended_at=sa.func.coalesce(GuestLink.suspended_at, now_utc()),
                 suspend_reason="data_deleted")
         .execution_options(synchronize_session=False)).rowcount
+    db.session.execute(sa.delete(FileQuarantine).where(FileQuarantine.organization_id == organization_id)
+                       .execution_options(synchronize_session=False))
     files = db.session.execute(
         sa.delete(StoredFile).where(StoredFile.organization_id == organization_id)
         .execution_options(synchronize_session=False)).rowcount

@@ -124,3 +124,14 @@ def delivery_links(delivery: Delivery) -> list[GuestLink]:
 def stored_file(delivery: Delivery, file_id: int) -> StoredFile | None:
     """The delivery's file with this id, or None (also for another delivery's file)."""
     return next((f for f in delivery.files if f.id == file_id), None)
+
+
+def organization_deliveries_page(organization_id: int, page: int, per_page: int = 20):
+    """Every delivery of the organization, newest first, with their files (what staff see
+    under a support grant, §24(1)③⑤)."""
+    stmt = (
+        sa.select(Delivery).where(Delivery.organization_id == organization_id)
+        .options(selectinload(Delivery.files))
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -9,6 +9,7 @@ naming the status, or 404 for a file not in the delivery), ask for the residence
 PRus organizations) or the password, or go on (show the delivery / count a download), resume
 an interrupted counted download of the same browser (`resumes`), or answer a HEAD request
 without counting (and without bytes; on a link that is not active HEAD gets the 410 page).
+A file the provider quarantined or deleted (§24(2)②) is `WITHHELD`: never sent, not counted.
 The order of the gates is the order of the checks below.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ ASK_PASSWORD = "ask_password"
 OPEN = "open"                    # see the delivery; for a file or the zip: one counted download
 RESUME = "resume"                # serve a continuation of a download already counted
 HEAD_ONLY = "head_only"          # a HEAD request: headers, not counted
+WITHHELD = "withheld"            # the provider quarantined or deleted the file (§24(2)②)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def next_step(link: GuestLink, now: datetime, *, residence_confirmed: bool, unlo
         return Step(ASK_RESIDENCE, status, stored)
     if link.has_password and not unlocked:
         return Step(ASK_PASSWORD, status, stored)
+    if stored is not None and stored.withheld:  # no download, resume or HEAD (§24(2)②)
+        return Step(WITHHELD, status, stored)
     if file is not None and file.head:
         return Step(HEAD_ONLY, status, stored)
     return Step(RESUME if resuming else OPEN, status, stored)
@@ -175,4 +179,5 @@ def notify_download(link: GuestLink, what: str, client: ClientInfo) -> None:
                locale=creator.locale or "ja", organization_id=link.organization_id,
                link=link, downloads=downloads, subject=link.delivery.subject, what=what,
                at=now_utc(), address=client.ip_address,
-               detail_url=external_url("sharing.link", link_id=link.id))
+               detail_url=external_url("sharing.link", link_id=link.id),
+               private_fields=("subject",))  # registered data (§1(5)): sealed from staff

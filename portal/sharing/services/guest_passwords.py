@@ -171,6 +171,6 @@ def notify_attack(link: GuestLink, now: datetime) -> None:
     if creator is not None and creator.active:
         queue_mail("guest_link_attack", creator.email, "sharing_attack",
                    locale=creator.locale or "ja", organization_id=link.organization_id,
-                   link=link, subject=link.delivery.subject,
+                   link=link, subject=link.delivery.subject, private_fields=("subject",),
                    failures=max(link_failures(link, now), LINK_BUDGET),
                    detail_url=external_url("sharing.link", link_id=link.id))

@@ -34,5 +34,8 @@ def mail_link_to_guest(link: GuestLink, token: str, to_address: str, *, by: User
     queue_mail("guest_link", to_address, "guest_link", organization_id=link.organization_id,
                url=external_url("guest.guest_page", token=token), link=link,
                subject=link.delivery.subject, sender=by.name or by.login_id,
-               organization=by.organization.name if by.organization else "", note=note.strip())
+               organization=by.organization.name if by.organization else "", note=note.strip(),
+               # Staff read the outbox: the live URL would open the files (§24(2)), the subject
+               # and the note are registered data (§1(5)).
+               secret_fields=("url",), private_fields=("subject", "note"))
     record_event("guest_link_mailed", client, user=by, link_id=link.id)

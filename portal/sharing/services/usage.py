@@ -13,10 +13,11 @@ from portal.sharing.models import GuestLink, StoredFile
 
 
 def storage_bytes_used(organization_id: int) -> int:
-    """Sum of the sizes of the organization's complete files."""
+    """Sum of the sizes of the organization's complete files (not those whose bytes the
+    provider deleted, §24(2)②)."""
     return int(db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(StoredFile.size), 0))
-        .where(StoredFile.organization_id == organization_id)
+        .where(StoredFile.organization_id == organization_id, StoredFile.deleted_at.is_(None))
     ) or 0)
 
 
