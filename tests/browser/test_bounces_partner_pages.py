@@ -14,7 +14,7 @@ from portal.applications.models import Application
 from portal.mail import queue_mail
 from portal.notices.models import MailBounce
 from tests.applications.conftest import catalog, form_data  # noqa: F401  (the fixture)
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 
 
@@ -23,6 +23,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 
@@ -80,5 +81,6 @@ def test_the_approval_form_of_a_reseller_application_asks_for_the_partner_contac
     assert axe_violations(page) == []
     _both_widths(page, "partner-approval-form")
     field.fill("sales@demo-hanbai.example.jp")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("審査を完了しました。")
     page.get_by_role("button", name="承認して利用開始通知を送信").click()
     expect(page.get_by_role("status").first).to_contain_text("承認")

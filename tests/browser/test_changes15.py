@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.contracts.models import Contract, Service
 from portal.daily import run_daily
 from portal.lifecycle.models import ChangeRequest
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 from tests.lifecycle.helpers import freeze, setup_org
 
@@ -24,6 +24,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 
@@ -81,6 +82,7 @@ def test_change_request_filed_and_agreed(page, new_page, app, make, db):
     assert axe_violations(staff) == []
     screenshot(staff, "changes15-staff-decide")
     _phone(staff, "changes15-staff-decide")
+    staff.get_by_label("操作の理由（スタッフ操作記録）").fill("お客様と合意しました。")
     staff.get_by_role("button", name="合意する").click()
     expect(staff.get_by_text("適用日を合意し、お客様にメールを送信しました。")).to_be_visible()
 

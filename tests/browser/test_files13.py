@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.sharing.models import StoredFile
 from tests import factories
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 
 
 def _sign_in(pg, login_id):
@@ -21,6 +21,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(factories.PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
 
 
 def _shots(pg, name):

@@ -8,7 +8,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, pass_second_factor, screenshot
 from tests.factories import PASSWORD
 from tests.lifecycle.helpers import freeze, setup_org
 
@@ -18,6 +18,7 @@ def _sign_in(pg, login_id):
     pg.get_by_label("ログインID").fill(login_id)
     pg.get_by_label("パスワード").fill(PASSWORD)
     pg.get_by_role("button", name="ログイン").click()
+    pass_second_factor(pg, login_id)
     expect(pg.get_by_role("button", name="ログアウト")).to_be_visible()
 
 
@@ -86,6 +87,7 @@ def test_staff_draft_a_service_change_too_early_and_a_business_transfer(page, ap
     page.get_by_label("件名（日本語）").fill("画面デザイン変更のお知らせ")
     page.get_by_label("本文（日本語）").fill("操作画面のデザインを変更します。")
     page.get_by_label("適用日").fill("2026-12-02")
+    page.get_by_label("操作の理由（スタッフ操作記録）").fill("画面改修の告知")
     page.get_by_role("button", name="お知らせを保存").click()
     expect(page.locator("#effective_date-error")).to_contain_text("第16条")
     expect(page.get_by_label("件名（日本語）")).to_have_value("画面デザイン変更のお知らせ")
