@@ -61,6 +61,20 @@ bench: $(VENV)/.dev compile-translations
 bench-billing: $(VENV)/.dev compile-translations
 	$(BIN)/python bench/billing.py
 
+## cluster: two portal nodes behind nginx with PostgreSQL and Redis, from Debian packages
+## (deploy/cluster.py; Ctrl+C stops all). test-cluster: the tests on that setup (tests/cluster).
+.PHONY: cluster test-cluster
+cluster: $(VENV)/.runtime compile-translations
+	$(BIN)/python deploy/cluster.py --port $(or $(CLUSTER_PORT),8080)
+
+test-cluster: $(VENV)/.dev compile-translations
+	PORTAL_CLUSTER_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/cluster $(PYTEST_ARGS)
+
+## bench-server: waitress vs gunicorn under wrk, the measurement behind the server choice.
+.PHONY: bench-server
+bench-server: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/server_choice.py
+
 ## bench-downloads: 1 GiB download through the portal vs from disk, server peak memory.
 .PHONY: bench-downloads
 bench-downloads: $(VENV)/.dev compile-translations

@@ -23,20 +23,22 @@ SITE_PASSWORD = "site-password-0123456789"
 MAIL_KEY = "dGVzdGluZy1tYWlsLWtleS1ub3QtZm9yLXByb2R1Y3Q="
 
 
-def portal_env(tmp: Path, database_url: str | None = None, **extra: str) -> dict:
-    """The environment of a production-mode portal whose files live under `tmp`."""
+def portal_env(tmp: Path, database_url: str | None = None, *, fast_hashing: bool = True,
+               **extra: str) -> dict:
+    """The environment of a production-mode portal whose files live under `tmp`
+    (`fast_hashing`: cheap Argon2 parameters, for runs that measure the server)."""
+    cheap = {"PORTAL_ARGON2_TIME_COST": "1", "PORTAL_ARGON2_MEMORY_KIB": "8192"}
     return {
         "PORTAL_ENV": "production", "SECRET_KEY": "site-secret-key-for-loopback-runs",
         "PORTAL_MAIL_KEY": MAIL_KEY,
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'portal.db'}",
         "PORTAL_INSTANCE_PATH": str(tmp), "PORTAL_STORAGE_DIR": str(tmp / "storage"),
-        # Cheap password hashing: the runs measure the server, not Argon2.
-        "PORTAL_ARGON2_TIME_COST": "1", "PORTAL_ARGON2_MEMORY_KIB": "8192",
+        **(cheap if fast_hashing else {}),
         **extra,
     }
 
 
-def build(file_bytes: int, max_downloads: int | None) -> dict:
+def build(file_bytes: int, max_downloads: int | None, login_id: str = "site-admin") -> dict:
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -58,7 +60,7 @@ def build(file_bytes: int, max_downloads: int | None) -> dict:
         plans = load_price_list()["image_works"].plans
         add_contract(org.id, plans[-1], start_date=date(2026, 4, 1), billing_period_months=1,
                      residency_facts=DEMO_ADDRESS)
-        user = create_user(login_id="site-admin", email="site-admin@example.jp",
+        user = create_user(login_id=login_id, email=f"{login_id}@example.jp",
                            password=SITE_PASSWORD, name="検証 管理者", organization=org,
                            role="admin")
         storage = get_storage()
@@ -79,7 +81,22 @@ def build(file_bytes: int, max_downloads: int | None) -> dict:
         link, token = services.create_link(delivery, user, days=7, max_downloads=max_downloads)
         db.session.commit()
         return {"token": token, "link_id": link.id, "file_id": stored.id, "size": size,
-                "sha256": sha, "path": str(storage.path(key)), "login_id": "site-admin"}
+                "sha256": sha, "path": str(storage.path(key)), "login_id": login_id}
+
+
+def queue_outbox(count: int) -> list[int]:
+    """Add `count` plain pending mails to the outbox (to mail-<n>@example.jp); their ids."""
+    from portal import create_app
+    from portal.extensions import db
+    from portal.mail import OutboxMail
+
+    app = create_app()
+    with app.app_context():
+        mails = [OutboxMail(kind="site_test", to_address=f"mail-{n}@example.jp",
+                            subject=f"検証メール {n}", body="本文です。") for n in range(count)]
+        db.session.add_all(mails)
+        db.session.commit()
+        return [m.id for m in mails]
 
 
 def main() -> None:
@@ -87,19 +104,30 @@ def main() -> None:
     parser.add_argument("--file-mib", type=int, default=1)
     parser.add_argument("--file-bytes", type=int, default=None)
     parser.add_argument("--max-downloads", type=int, default=None)
+    parser.add_argument("--login-id", default="site-admin")
+    parser.add_argument("--outbox", type=int, default=None,
+                        help="only add this many pending mails to the outbox")
     args = parser.parse_args()
+    if args.outbox is not None:
+        print(json.dumps({"outbox": queue_outbox(args.outbox)}))
+        return
     size = args.file_bytes if args.file_bytes is not None else args.file_mib * 1024 * 1024
-    print(json.dumps(build(size, args.max_downloads)))
+    print(json.dumps(build(size, args.max_downloads, args.login_id)))
 
 
 def run_build(env: dict, *, file_bytes: int = 1024 * 1024,
-              max_downloads: int | None = None) -> dict:
-    """Build the data set in a child process with `env`; returns its JSON answer."""
+              max_downloads: int | None = None, outbox: int | None = None,
+              login_id: str = "site-admin") -> dict:
+    """Build the data set (or with `outbox`, only queue that many mails) in a child process
+    with `env`; returns its JSON answer."""
     import subprocess
 
-    cmd = [sys.executable, "-m", "bench.site", "--file-bytes", str(file_bytes)]
+    cmd = [sys.executable, "-m", "bench.site", "--file-bytes", str(file_bytes),
+           "--login-id", login_id]
     if max_downloads is not None:
         cmd += ["--max-downloads", str(max_downloads)]
+    if outbox is not None:
+        cmd += ["--outbox", str(outbox)]
     out = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, check=True,
                          capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

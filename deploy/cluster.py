@@ -37,11 +37,12 @@ class Cluster:
     """PostgreSQL, Redis, two portal nodes and nginx under `directory`; `start()`, `stop()`."""
 
     def __init__(self, directory: Path, *, port: int | None = None, workers: int = 1,
-                 threads: int = 4, extra_env: dict | None = None):
+                 threads: int = 4, extra_env: dict | None = None, fast_hashing: bool = False):
         self.dir = Path(directory)
         self.port = port
         self.workers, self.threads = workers, threads
         self.extra_env = extra_env or {}
+        self.fast_hashing = fast_hashing
         self.running: list[servers.Server] = []
         self.nodes: list[servers.Server] = []
         self.nginx: servers.Server | None = None
@@ -70,7 +71,7 @@ class Cluster:
             redis = self._started(servers.start_redis(self.dir / "redis"))
             nginx_port = self.port or servers.free_port()
             self.env = portal_env(
-                self.dir, url,
+                self.dir, url, fast_hashing=self.fast_hashing,
                 RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{redis.port}/0",
                 PORTAL_X_ACCEL_REDIRECT_PREFIX=ACCEL_PREFIX,
                 PORTAL_TRUSTED_PROXIES="1",

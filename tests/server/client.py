@@ -10,13 +10,18 @@ from http.cookies import SimpleCookie
 
 
 class Browser:
-    def __init__(self):
+    def __init__(self, address: str = ""):
+        """`address`: the client address this browser claims in X-Forwarded-For on every
+        request (for servers that trust one proxy), e.g. to keep rate-limit counters apart."""
         self.cookies: dict[str, str] = {}
+        self.address = address
 
     def request(self, port: int, method: str, path: str, form: dict | None = None,
                 headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = dict(headers or {})
+        if self.address:
+            headers.setdefault("X-Forwarded-For", self.address)
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
