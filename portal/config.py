@@ -100,11 +100,13 @@ class BaseConfig:
     # expire forms a user left open while the session is still valid).
     WTF_CSRF_TIME_LIMIT = int(SESSION_IDLE_TIMEOUT.total_seconds())
 
-    # Flask-Limiter: memory:// counts per process, so with gunicorn's N workers a limit is up
-    # to N times looser; set RATELIMIT_STORAGE_URI=redis://host:port/0 to share the counters
-    # between every process and node (docs/decisions.md, "Limits across processes"). Sign-in
-    # lockouts per login ID are read from the audit log and hold across processes anyway.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Flask-Limiter's counters must be shared by every server process (gunicorn runs one
+    # worker per core; a cluster runs several nodes): by default they live in the portal's own
+    # database (portal.ratelimit, `portal+db://`), with Redis set RATELIMIT_STORAGE_URI=
+    # redis://host:port/0. memory:// counts per process: N workers make a limit N× looser
+    # (docs/decisions.md, "Limits across processes"). Sign-in lockouts per login ID are read
+    # from the audit log and hold across processes whatever this says.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "portal+db://")
     RATELIMIT_HEADERS_ENABLED = False
     SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_ADDRESS", "30/10 minutes")
 

@@ -1,9 +1,10 @@
 """Limits hold across server processes (issue 17 item 2): two real gunicorn processes share
 one database and, for the rate limits, one Redis started by the test.
 
-- The per-address sign-in limit (Flask-Limiter) with RATELIMIT_STORAGE_URI=redis://: POSTs
-  spread over both processes, exactly the limit get through. With memory:// each process
-  counts alone — the looseness docs/decisions.md describes, shown here so it stays known.
+- The per-address sign-in limit (Flask-Limiter) with RATELIMIT_STORAGE_URI=redis:// and with
+  the default, the portal's database (portal+db://): POSTs spread over both processes,
+  exactly the limit get through. With memory:// each process counts alone — why it is not
+  the default (docs/decisions.md), shown here so it stays known.
 - The guest link's download limit is a conditional UPDATE in the database (guest_access.
   claim_download): 20 parallel downloads on a limit of 3, spread over both, give exactly 3.
 """
@@ -46,6 +47,16 @@ def test_sign_in_limit_holds_across_two_processes_with_redis(site_env, started, 
     statuses = _sign_in_attempts(nodes, 2 * LIMIT)
     assert statuses.count(401) == LIMIT, statuses  # refused sign-ins, checked
     assert statuses.count(429) == LIMIT, statuses  # over the shared limit
+
+
+def test_sign_in_limit_holds_across_two_processes_with_the_default_database_storage(
+        site_env, started):
+    run_build(site_env)
+    assert "RATELIMIT_STORAGE_URI" not in site_env  # portal+db://, what `make run` uses
+    nodes = _two_portals(site_env, started)
+    statuses = _sign_in_attempts(nodes, 2 * LIMIT)
+    assert statuses.count(401) == LIMIT, statuses
+    assert statuses.count(429) == LIMIT, statuses
 
 
 def test_memory_storage_counts_per_process(site_env, started):
