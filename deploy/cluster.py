@@ -114,7 +114,10 @@ def main() -> None:
     directory = args.dir or Path(tempfile.mkdtemp(prefix="cluster-", dir=ROOT / "instance"))
     cluster = Cluster(directory, port=args.port, workers=args.workers)
     stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # Ctrl+C and SIGTERM both stop everything (set explicitly: a shell that starts this in the
+    # background would otherwise leave SIGINT ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     print(f"starting PostgreSQL, Redis, two portal nodes and nginx in {directory} …", flush=True)
     cluster.start()
     try:
