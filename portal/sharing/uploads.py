@@ -9,6 +9,7 @@ refuses leaves nothing behind.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from flask import Request, current_app
@@ -22,6 +23,30 @@ from portal.sharing import services
 from portal.sharing.storage import get_storage
 
 MAX_FORM_MEMORY = 1024 * 1024  # the text fields together; also the framing allowance
+READ_BLOCK = 1024 * 1024  # what is asked of the server's input stream at a time
+
+
+class _BlockReader(io.RawIOBase):
+    """The server's `wsgi.input` as a raw stream for an `io.BufferedReader` of READ_BLOCK:
+    Werkzeug's multipart parser reads 64 KiB at a time, and gunicorn's body reader copies its
+    whole read-ahead buffer on every read, so large blocks from the server and small ones
+    served from C make the upload several times cheaper (bench/results/downloads.md)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _buffered_environ(environ: dict) -> dict:
+    return {**environ, "wsgi.input": io.BufferedReader(_BlockReader(environ["wsgi.input"]),
+                                                       READ_BLOCK)}
 
 
 class NotReceived(Exception):
@@ -71,7 +96,7 @@ def receive(request: Request, organization_id: int, limit: int) -> ReceivedForm:
 
     try:
         _stream, formdata, files = parse_form_data(
-            request.environ, stream_factory=stream_factory, silent=False,
+            _buffered_environ(request.environ), stream_factory=stream_factory, silent=False,
             max_form_memory_size=MAX_FORM_MEMORY,
             max_content_length=limit * services.MAX_FILES + MAX_FORM_MEMORY,
         )
