@@ -21,7 +21,7 @@ threads = int(os.environ.get("PORTAL_THREADS") or 4)
 # not killed by `timeout`; it only catches a worker that hangs as a whole.
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # nginx in front keeps idle upstream connections for less (4 s: docs/operations.md)
 # Request line and headers (the body is capped by the app, see above).
 limit_request_line = 8190
 limit_request_fields = 100

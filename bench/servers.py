@@ -180,6 +180,8 @@ http {{
     upstream portal {{
 {servers}
         keepalive 32;
+        # Below gunicorn's keepalive (5 s): nginx never reuses a connection gunicorn is closing.
+        keepalive_timeout 4s;
     }}
     server {{
         listen 127.0.0.1:{port};
