@@ -218,7 +218,7 @@ def start_nginx(tmp: Path, upstreams: list[int], *, port: int | None = None,
     return wait_for_port(server)
 
 
-def _pg_bin() -> Path | None:
+def pg_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
                    key=lambda p: [int(x) for x in p.parent.parent.name.split(".") if x.isdigit()])
     return found[-1].parent if found else None
@@ -227,7 +227,7 @@ def _pg_bin() -> Path | None:
 def start_postgres(tmp: Path, port: int | None = None, db: str = "portal") -> tuple[Server, str]:
     """initdb + pg_ctl start in `tmp` (trust auth on loopback, fsync off); returns the server
     (stopped with `pg_ctl stop` by `stop`) and a SQLAlchemy URL of database `db`."""
-    pgbin = _pg_bin()
+    pgbin = pg_bin()
     if pgbin is None:
         raise FileNotFoundError("postgresql (initdb)")
     port = port or free_port()

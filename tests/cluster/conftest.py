@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.servers import pg_bin
 from deploy.cluster import Cluster
 from tests.server.conftest import need
 
@@ -16,13 +17,10 @@ SIGNIN_LIMIT = 6
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    for binary in ("initdb", "redis-server", "nginx"):
-        if binary == "initdb":
-            from bench.servers import _pg_bin
-            if _pg_bin() is None:
-                need("initdb")
-        else:
-            need(binary)
+    if pg_bin() is None:
+        need("initdb")  # not on PATH either: skips, or fails under CI
+    for binary in ("redis-server", "nginx"):
+        need(binary)
     running = Cluster(tmp_path_factory.mktemp("cluster"), fast_hashing=True, extra_env={
         "PORTAL_SIGNIN_LIMIT_PER_ADDRESS": f"{SIGNIN_LIMIT}/10 minutes"}).start()
     yield running
