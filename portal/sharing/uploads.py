@@ -27,26 +27,41 @@ READ_BLOCK = 1024 * 1024  # what is asked of the server's input stream at a time
 
 
 class _BlockReader(io.RawIOBase):
-    """The server's `wsgi.input` as a raw stream for an `io.BufferedReader` of READ_BLOCK:
-    Werkzeug's multipart parser reads 64 KiB at a time, and gunicorn's body reader copies its
-    whole read-ahead buffer on every read, so large blocks from the server and small ones
-    served from C make the upload several times cheaper (bench/results/downloads.md)."""
+    """The request body as a raw stream for an `io.BufferedReader` of READ_BLOCK: Werkzeug's
+    multipart parser reads 64 KiB at a time, and gunicorn's body reader copies its whole
+    read-ahead buffer on every read, so large blocks from the server and small ones served
+    from C make the upload cheaper (bench/results/downloads.md). Never reads past the
+    declared length: some servers' `wsgi.input` is the raw socket (Werkzeug's dev server),
+    where reading ahead would wait for bytes that never come."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, length: int):
         self._stream = stream
+        self._left = length
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._stream.read(len(buffer))
+        wanted = min(len(buffer), self._left)
+        if wanted <= 0:
+            return 0
+        data = self._stream.read(wanted)
         buffer[:len(data)] = data
+        self._left -= len(data)
         return len(data)
 
 
 def _buffered_environ(environ: dict) -> dict:
-    return {**environ, "wsgi.input": io.BufferedReader(_BlockReader(environ["wsgi.input"]),
-                                                       READ_BLOCK)}
+    """`environ` with its body (CONTENT_LENGTH bytes) behind the READ_BLOCK buffer; unchanged
+    without a length (a chunked body, which the server itself ends, is read as it comes)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return environ
+    if length <= 0:
+        return environ
+    reader = io.BufferedReader(_BlockReader(environ["wsgi.input"], length), READ_BLOCK)
+    return {**environ, "wsgi.input": reader}
 
 
 class NotReceived(Exception):
