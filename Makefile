@@ -6,8 +6,6 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 # Links in mail point here; follows PORT unless PORTAL_BASE_URL is given (e.g. behind a proxy).
 PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
-# waitress refuses bodies over 1 GiB by default; a delivery carries up to 20 files of 2 GiB.
-MAX_BODY ?= 44023414784
 export FLASK_APP := app.py
 
 .PHONY: run test bench translations compile-translations migrate demo mail clean-venv
@@ -28,13 +26,14 @@ compile-translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
 	@test -f translations/ja/LC_MESSAGES/messages.mo
 
-## run: set up, migrate the SQLite database in instance/, load demo data when empty, serve.
+## run: set up, migrate the SQLite database in instance/, load demo data when empty, serve with
+## gunicorn (gunicorn.conf.py: gthread, one worker per core × 4 threads; PORTAL_WORKERS=1 for one).
 run: compile-translations
 	mkdir -p instance
 	PORTAL_ENV=development $(BIN)/flask db upgrade
 	PORTAL_ENV=development $(BIN)/flask portal demo --if-empty
 	@echo "Serving the portal on http://127.0.0.1:$(PORT), mail links to $(PORTAL_BASE_URL)  (Ctrl+C to stop)"
-	PORTAL_ENV=development PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(BIN)/waitress-serve --host 127.0.0.1 --port $(PORT) --threads 8 --max-request-body-size=$(MAX_BODY) app:app
+	PORTAL_ENV=development PORTAL_BASE_URL=$(PORTAL_BASE_URL) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## test: the whole suite (SQLite; PostgreSQL when PORTAL_TEST_DATABASE_URL is set).
 test: $(VENV)/.dev compile-translations
@@ -61,6 +60,20 @@ bench: $(VENV)/.dev compile-translations
 .PHONY: bench-billing
 bench-billing: $(VENV)/.dev compile-translations
 	$(BIN)/python bench/billing.py
+
+## cluster: two portal nodes behind nginx with PostgreSQL and Redis, from Debian packages
+## (deploy/cluster.py; Ctrl+C stops all). test-cluster: the tests on that setup (tests/cluster).
+.PHONY: cluster test-cluster
+cluster: $(VENV)/.runtime compile-translations
+	$(BIN)/python deploy/cluster.py --port $(or $(CLUSTER_PORT),8080)
+
+test-cluster: $(VENV)/.dev compile-translations
+	PORTAL_CLUSTER_TESTS=1 $(BIN)/python -m pytest -p no:cacheprovider tests/cluster $(PYTEST_ARGS)
+
+## bench-server: waitress vs gunicorn under wrk, the measurement behind the server choice.
+.PHONY: bench-server
+bench-server: $(VENV)/.dev compile-translations
+	$(BIN)/python bench/server_choice.py
 
 ## bench-downloads: 1 GiB download through the portal vs from disk, server peak memory.
 .PHONY: bench-downloads

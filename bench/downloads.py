@@ -1,226 +1,194 @@
-"""`make bench-downloads`: download throughput of a large file through the portal (waitress, as
-bench/run.py serves it) against reading the same file from disk, and the server's peak memory.
+"""`make bench-downloads`: file transfer through the portal measured with `curl` as the client
+(a Python client was the bottleneck and hid the truth), against nginx serving the same file
+from disk with sendfile on loopback.
 
-A fresh SQLite database and storage directory in a temporary folder get one organization,
-one delivery with one BENCH_FILE_MB (default 1024) MiB file and one guest link. The file is
-read once from disk to warm the page cache, then timed from disk, then downloaded
-BENCH_ROUNDS times through /g/<token>/files/<id> (send_file) and once as the streamed zip
-(/g/<token>/all.zip); finally a file of the same size is uploaded through /deliveries/new. The server's peak resident memory is VmHWM from /proc/<pid>/status,
-read after start-up (one page served), after the downloads and after the upload. Results are printed and
-written to bench/results/downloads.md.
+A fresh SQLite database and storage directory in a temporary folder get one organization, an
+admin, one delivery with one BENCH_FILE_MB (default 256) MiB file and one unlimited guest link
+(bench/site.py). Servers: the portal under gunicorn (gunicorn.conf.py: gthread, one worker per
+core × 4 threads — what `make run` serves) and, for comparison, under waitress (8 threads, the
+former `make run`; BENCH_SERVERS=gunicorn to skip it), plus Debian's nginx with the file's
+directory at /static-bench/. BENCH_ROUNDS (default 5) alternating rounds of:
+  - the guest download /g/<token>/files/<id> (send_file) from each portal server and the same
+    file from nginx — the target is portal ≥ 0.8× nginx (medians);
+  - the zip of all files, /g/<token>/all.zip (streamed by the portal);
+  - an upload of the same file through /deliveries/new (multipart, `curl -F`, signed in).
+Server memory: VmHWM (peak RSS) of every server process (gunicorn: master and workers) after
+start-up and one page, and again at the end; the growth is the largest per process (target
+< 64 MiB). The load average (`uptime`, 1 min) is recorded with every figure: the machine's
+cores are shared, so compare medians of one run. Results go to bench/results/downloads.md.
 """
 from __future__ import annotations
 
-import http.client
 import os
+import re
 import shutil
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PASSWORD, free_port, sign_in  # noqa: E402
+from bench import servers  # noqa: E402
+from bench.site import SITE_PASSWORD, portal_env, run_build  # noqa: E402
 
-FILE_MB = int(os.environ.get("BENCH_FILE_MB", 1024))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
-CHUNK = 1024 * 1024
-
-
-def build(env: dict) -> tuple[str, int, Path]:
-    os.environ.update(env)
-    from flask_migrate import upgrade
-
-    from portal import create_app
-    from portal.accounts.models import Organization
-    from portal.accounts.users.services import create_user
-    from portal.contracts.demo import DEMO_ADDRESS, load_price_list
-    from portal.contracts.services import add_contract
-    from portal.extensions import db
-    from portal.sharing import services
-    from portal.sharing.models import Delivery, StoredFile
-    from portal.sharing.storage import get_storage
-
-    app = create_app()
-    with app.app_context():
-        upgrade(revision="heads")
-        org = Organization(name="ベンチ株式会社", name_kana="ベンチ")
-        db.session.add(org)
-        db.session.flush()
-        plans = load_price_list()["image_works"].plans
-        add_contract(org.id, plans[-1], start_date=date(2026, 4, 1), billing_period_months=1,
-                     residency_facts=DEMO_ADDRESS)
-        user = create_user(login_id="bench-user", email="bench@example.jp", password=PASSWORD,
-                           name="ベンチ", organization=org, role="admin")
-        storage = get_storage()
-        writer = storage.new_writer(limit=FILE_MB * CHUNK + 1)
-        block = os.urandom(CHUNK)
-        t0 = time.perf_counter()
-        for _ in range(FILE_MB):
-            writer.write(block)
-        size, sha = writer.size, writer.sha256
-        key = storage.commit(writer)
-        print(f"wrote a {size / CHUNK:,.0f} MiB file in {time.perf_counter() - t0:.1f}s", flush=True)
-        delivery = Delivery(organization_id=org.id, created_by_id=user.id, subject="大容量ファイル")
-        db.session.add(delivery)
-        db.session.flush()
-        stored = StoredFile(organization_id=org.id, delivery_id=delivery.id, name="大容量_動画.mp4",
-                            content_type="video/mp4", size=size, sha256=sha, storage_key=key)
-        db.session.add(stored)
-        db.session.flush()
-        _link, token = services.create_link(delivery, user, days=7)
-        db.session.commit()
-        return token, stored.id, storage.path(key)
+FILE_MB = int(os.environ.get("BENCH_FILE_MB", 256))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
+SERVERS = [s for s in os.environ.get("BENCH_SERVERS", "gunicorn,waitress").split(",") if s]
+MIB = 1024 * 1024
 
 
-def serve(port: int, env: dict) -> subprocess.Popen:
-    """The portal under waitress as bench/run.py serves it, except that waitress's own request
-    body limit (1 GiB by default) is raised: uploads may be up to 2 GiB per file."""
-    cmd = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={port}",
-           "--threads", "8", f"--max-request-body-size={8 * 1024**3}", "app:app"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the portal did not start")
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def read_disk(path: Path) -> tuple[int, float]:
-    total, t0 = 0, time.perf_counter()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            total += len(chunk)
-    return total, time.perf_counter() - t0
+def curl(*args: str) -> tuple[int, int, float]:
+    """(HTTP status, bytes downloaded, seconds) of one curl run (body to /dev/null unless
+    args say otherwise)."""
+    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w",
+                          "%{http_code} %{size_download} %{time_total}", *args],
+                         check=True, capture_output=True, text=True).stdout.split()
+    return int(out[0]), int(out[1]), float(out[2])
 
 
-def download(port: int, path: str) -> tuple[int, float, int]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    t0 = time.perf_counter()
-    conn.request("GET", path)
-    resp = conn.getresponse()
-    total = 0
-    while chunk := resp.read(CHUNK):
-        total += len(chunk)
-    elapsed = time.perf_counter() - t0
-    conn.close()
-    return total, elapsed, resp.status
+class CurlSession:
+    """A signed-in curl cookie jar on one portal server."""
+
+    def __init__(self, base: str, jar: Path):
+        self.base, self.jar = base, jar
+
+    def page(self, path: str) -> str:
+        return subprocess.run(["curl", "-s", "-b", str(self.jar), "-c", str(self.jar),
+                               self.base + path], check=True, capture_output=True,
+                              text=True).stdout
+
+    def hidden(self, html: str, name: str) -> str:
+        return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+
+    def sign_in(self, login_id: str) -> None:
+        token = self.hidden(self.page("/sign-in"), "csrf_token")
+        status, _n, _t = curl("-b", str(self.jar), "-c", str(self.jar),
+                              "--data-urlencode", f"login_id={login_id}",
+                              "--data-urlencode", f"password={SITE_PASSWORD}",
+                              "--data-urlencode", f"csrf_token={token}", self.base + "/sign-in")
+        assert status == 302, f"sign-in: {status}"
+
+    def upload(self, path: str) -> tuple[int, float]:
+        html = self.page("/deliveries/new")
+        status, _n, seconds = curl(
+            "-b", str(self.jar), "-c", str(self.jar),
+            "-F", f"csrf_token={self.hidden(html, 'csrf_token')}",
+            "-F", f"form_token={self.hidden(html, 'form_token')}",
+            "-F", "subject=アップロード計測",
+            "-F", f"files=@{path};filename=upload.bin;type=application/octet-stream",
+            self.base + "/deliveries/new")
+        return status, seconds
 
 
-def upload(port: int, cookie: str, mib: int) -> tuple[int, float]:
-    """POST /deliveries/new with one `mib` MiB file, sent in 1 MiB pieces (never held whole)."""
-    import re
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request("GET", "/deliveries/new", headers={"Cookie": cookie})
-    resp = conn.getresponse()
-    html = resp.read().decode()
-    if resp.getheader("Set-Cookie"):  # the CSRF token is kept in the (re-signed) session cookie
-        cookie = resp.getheader("Set-Cookie").split(";", 1)[0]
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    form_token = re.search(r'name="form_token" type="hidden" value="([^"]*)"', html).group(1)
-    boundary = "BenchBoundary7MA4YWxkTrZu0gW"
-    head = "".join(
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        for k, v in (("csrf_token", csrf), ("form_token", form_token), ("subject", "アップロード計測"))
-    ) + (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
-         f"filename=\"upload.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-    head_b, tail_b = head.encode(), f"\r\n--{boundary}--\r\n".encode()
-    block = os.urandom(CHUNK)
-    t0 = time.perf_counter()
-    conn.putrequest("POST", "/deliveries/new")
-    conn.putheader("Cookie", cookie)
-    conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-    conn.putheader("Content-Length", str(len(head_b) + mib * CHUNK + len(tail_b)))
-    conn.endheaders()
-    conn.send(head_b)
-    for _ in range(mib):
-        conn.send(block)
-    conn.send(tail_b)
-    resp = conn.getresponse()
-    resp.read()
-    elapsed = time.perf_counter() - t0
-    conn.close()
-    return resp.status, elapsed
+def processes(pid: int) -> list[int]:
+    """`pid` and its children (gunicorn's workers)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found += [int(c) for c in children]
+    return found
 
 
-def vm(pid: int, field: str) -> int:
+def hwm(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])  # kB
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
     return 0
 
 
 def main() -> None:
+    for tool in ("curl", "nginx"):
+        if (servers.nginx_binary() if tool == "nginx" else shutil.which(tool)) is None:
+            sys.exit(f"{tool} is missing: apt-get install {tool}")
     tmp = Path(tempfile.mkdtemp(prefix="portal-bench-dl-"))
-    env = {
-        "PORTAL_ENV": "production",
-        "SECRET_KEY": "bench-secret-key",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "PORTAL_INSTANCE_PATH": str(tmp),
-        "PORTAL_STORAGE_DIR": str(tmp / "storage"),
-    }
+    env = portal_env(tmp)
+    running: list[servers.Server] = []
+    rows: dict[str, list[tuple[float, float]]] = {}  # label → [(MiB/s, load)]
+    memory = {}
     try:
-        token, file_id, path = build(env)
-        port = free_port()
-        server = serve(port, env)
-        try:
-            status = download(port, f"/g/{token}")[2]
-            assert status == 200, status
-            hwm_start = vm(server.pid, "VmHWM")
-            read_disk(path)  # warm the page cache
-            disk_bytes, disk_s = read_disk(path)
-            rows = [("read from disk (warm cache)", disk_bytes, disk_s)]
-            for n in range(ROUNDS):
-                got, seconds, status = download(port, f"/g/{token}/files/{file_id}")
-                assert status == 200 and got == disk_bytes, (status, got)
-                rows.append((f"portal send_file, round {n + 1}", got, seconds))
-            got, seconds, status = download(port, f"/g/{token}/all.zip")
-            assert status == 200 and got > disk_bytes, (status, got)
-            rows.append(("portal zip stream (all files)", got, seconds))
-            hwm_end, rss_end = vm(server.pid, "VmHWM"), vm(server.pid, "VmRSS")
-            cookie = sign_in(port, "bench-user")
-            # Sign-in verifies an Argon2id hash with 64 MiB of memory: measure after it.
-            hwm_signed_in = vm(server.pid, "VmHWM")
-            status, seconds = upload(port, cookie, FILE_MB)
-            assert status == 303, status
-            rows.append(("portal upload (multipart, streamed to storage)", FILE_MB * CHUNK, seconds))
-            hwm_upload = vm(server.pid, "VmHWM")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        site = run_build(env, file_bytes=FILE_MB * MIB)
+        size, path = site["size"], site["path"]
+        portals = {}
+        for kind in SERVERS:
+            server = servers.start_portal(env, server=kind, threads=8 if kind == "waitress" else 4)
+            running.append(server)
+            portals[kind] = server
+        nginx = servers.start_nginx(tmp / "nginx", [next(iter(portals.values())).port],
+                                    static_dir=str(Path(path).parent))
+        running.append(nginx)
+        sessions = {}
+        for kind, server in portals.items():
+            assert curl(f"{server.url}/g/{site['token']}")[0] == 200
+            sessions[kind] = CurlSession(server.url, tmp / f"jar-{kind}")
+            sessions[kind].sign_in(site["login_id"])
+            memory[kind] = {p: hwm(p) for p in processes(server.proc.pid)}
+        subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)  # warm the cache
+
+        def record(label: str, nbytes: int, seconds: float) -> None:
+            rows.setdefault(label, []).append((nbytes / MIB / seconds, load_average()))
+
+        static_url = f"{nginx.url}/static-bench/{Path(path).name}"
+        for _ in range(ROUNDS):
+            status, got, seconds = curl(static_url)
+            assert status == 200 and got == size, (status, got)
+            record("nginx, sendfile (same file)", got, seconds)
+            for kind, server in portals.items():
+                status, got, seconds = curl(f"{server.url}/g/{site['token']}/files/{site['file_id']}")
+                assert status == 200 and got == size, (kind, status, got)
+                record(f"portal guest download, {kind}", got, seconds)
+            for kind, server in portals.items():
+                status, got, seconds = curl(f"{server.url}/g/{site['token']}/all.zip")
+                assert status == 200 and got > size, (kind, status, got)
+                record(f"portal zip stream, {kind}", got, seconds)
+            for kind in portals:
+                status, seconds = sessions[kind].upload(path)
+                assert status == 303, (kind, status)
+                record(f"portal upload (multipart), {kind}", size, seconds)
+        for kind, server in portals.items():
+            after = {p: hwm(p) for p in processes(server.proc.pid)}
+            memory[kind] = {p: (memory[kind].get(p, 0), after[p]) for p in after}
     finally:
+        for server in reversed(running):
+            servers.stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    best_portal = max(b / s for label, b, s in rows if label.startswith("portal send_file"))
-    disk_rate = disk_bytes / disk_s
+    medians = {label: statistics.median(r for r, _ in runs) for label, runs in rows.items()}
+    nginx_rate = medians["nginx, sendfile (same file)"]
+    cores = len(os.sched_getaffinity(0))
     lines = [
-        f"# Download benchmark ({disk_bytes / CHUNK:,.0f} MiB file, waitress 8 threads, loopback)",
+        f"# Download benchmark: {FILE_MB} MiB file, curl on loopback, {ROUNDS} alternating rounds",
         "",
-        "| transfer | MiB | seconds | MiB/s |",
-        "|---|---:|---:|---:|",
-    ]
-    for label, b, s in rows:
-        lines.append(f"| {label} | {b / CHUNK:,.0f} | {s:.2f} | {b / CHUNK / s:,.0f} |")
-    lines += [
+        f"Client: curl (C), one transfer at a time. gunicorn: gthread, {cores} workers × 4 "
+        "threads (gunicorn.conf.py, as `make run`); waitress: 8 threads (the former `make "
+        "run`). nginx serves the same file from disk with `sendfile on`. The machine's "
+        f"{cores} cores are shared with other work: each run is given as MiB/s@load average.",
         "",
-        f"Best portal send_file throughput: {best_portal / disk_rate:.0%} of reading from disk.",
-        f"Server peak RSS (VmHWM): {hwm_start / 1024:,.1f} MiB after start-up and one page, "
-        f"{hwm_end / 1024:,.1f} MiB after all downloads (growth {(hwm_end - hwm_start) / 1024:,.1f} MiB; "
-        f"current RSS {rss_end / 1024:,.1f} MiB).",
-        f"Upload of {FILE_MB:,} MiB: VmHWM {hwm_signed_in / 1024:,.1f} MiB before (after the "
-        f"sign-in, whose Argon2id check uses 64 MiB), {hwm_upload / 1024:,.1f} MiB after "
-        f"(growth {(hwm_upload - hwm_signed_in) / 1024:,.1f} MiB; waitress spools the request body "
-        "to a temporary file and the portal streams it into storage).",
+        "| transfer | median MiB/s | × nginx | runs (MiB/s@load) |",
+        "|---|---:|---:|---|",
     ]
+    for label, runs in rows.items():
+        lines.append(f"| {label} | {medians[label]:,.0f} | {medians[label] / nginx_rate:.2f} | "
+                     + ", ".join(f"{r:,.0f}@{ld:.1f}" for r, ld in runs) + " |")
+    lines.append("")
+    for kind in SERVERS:
+        ratio = medians[f"portal guest download, {kind}"] / nginx_rate
+        growth = max(after - before for before, after in memory[kind].values())
+        peak = max(after for _b, after in memory[kind].values())
+        lines.append(
+            f"- {kind}: guest download {ratio:.2f}× nginx (target ≥ 0.8×: "
+            f"{'met' if ratio >= 0.8 else 'NOT met'}); peak RSS growth of a server process "
+            f"{growth / MIB:,.1f} MiB over all transfers (target < 64 MiB: "
+            f"{'met' if growth < 64 * MIB else 'NOT met'}), largest process {peak / MIB:,.0f} MiB "
+            f"({len(memory[kind])} processes).")
+    lines.append("")
+    lines.append("Command: `make bench-downloads` (BENCH_FILE_MB, BENCH_ROUNDS, BENCH_SERVERS).")
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results"

@@ -6,6 +6,8 @@
 - `mail`: deliver pending outbox mail once (run it from cron or a loop)
 - `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
 - `bounces [--maildir PATH]`: read the delivery status notifications in the bounce Maildir
+
+`mail` and `tick` each run under a job lock (portal.joblock): one runner at a time across nodes.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from portal.clock import today_jst
 from portal.daily import pending_days, run_daily
 from portal.demo import database_is_empty, load_demo
 from portal.extensions import db
+from portal.joblock import job_lock
 from portal.mail import deliver_pending
 from portal.notices.services.bounces import process_maildir
 from portal.sharing.storage import get_storage
@@ -99,10 +102,16 @@ def mail_command() -> None:
     if not current_app.config.get("MAIL_URL"):
         click.echo("MAIL_URL is not set: mail stays in the outbox (see the staff console).")
         return
-    # A public misuse report that waited for the staff digest goes out with this run.
-    send_misuse_digest()
-    db.session.commit()
-    counts = deliver_pending()
+    # One mail worker at a time across every node (portal.joblock): a second one started at
+    # the same moment sends nothing rather than the same mail twice.
+    with job_lock("mail", wait=False) as held:
+        if not held:
+            click.echo("another mail worker is running: nothing sent by this one")
+            return
+        # A public misuse report that waited for the staff digest goes out with this run.
+        send_misuse_digest()
+        db.session.commit()
+        counts = deliver_pending()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
@@ -137,13 +146,17 @@ def bounces_command(path: str | None) -> None:
 def tick_command(day) -> None:
     """Run the daily job, catching up every day missed since the last run (see portal.daily)."""
     target = day.date() if day else today_jst()
-    for each in pending_days(target):
-        results = run_daily(each)
-        db.session.commit()
-        if not results:
-            click.echo(f"{each.isoformat()}: nothing to do (already run)")
-        for name, summary in results:
-            click.echo(f"{each.isoformat()} {name}: {summary}")
+    # One daily job at a time across every node (portal.joblock): a second run started at the
+    # same moment waits, then finds the days recorded in daily_runs and does nothing.
+    with job_lock("daily", wait=True):
+        db.session.commit()  # read the days after the lock is ours, not before
+        for each in pending_days(target):
+            results = run_daily(each)
+            db.session.commit()
+            if not results:
+                click.echo(f"{each.isoformat()}: nothing to do (already run)")
+            for name, summary in results:
+                click.echo(f"{each.isoformat()} {name}: {summary}")
 
 
 @portal_cli.command("purge-uploads")

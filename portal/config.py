@@ -100,9 +100,13 @@ class BaseConfig:
     # expire forms a user left open while the session is still valid).
     WTF_CSRF_TIME_LIMIT = int(SESSION_IDLE_TIMEOUT.total_seconds())
 
-    # Flask-Limiter: one waitress process serves the portal, so the in-memory store counts
-    # every request. With several processes set RATELIMIT_STORAGE_URI to redis://...
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Flask-Limiter's counters must be shared by every server process (gunicorn runs one
+    # worker per core; a cluster runs several nodes): by default they live in the portal's own
+    # database (portal.ratelimit, `portal+db://`), with Redis set RATELIMIT_STORAGE_URI=
+    # redis://host:port/0. memory:// counts per process: N workers make a limit N× looser
+    # (docs/decisions.md, "Limits across processes"). Sign-in lockouts per login ID are read
+    # from the audit log and hold across processes whatever this says.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "portal+db://")
     RATELIMIT_HEADERS_ENABLED = False
     SIGNIN_LIMIT_PER_ADDRESS = os.environ.get("PORTAL_SIGNIN_LIMIT_PER_ADDRESS", "30/10 minutes")
 
@@ -140,6 +144,10 @@ class BaseConfig:
     # where files are kept (outside the web root), default link lifetime, and the internal
     # location prefix for handing downloads to nginx (X-Accel-Redirect; empty = off).
     UPLOAD_MAX_FILE_BYTES = _int("PORTAL_UPLOAD_MAX_FILE_BYTES", 2 * 1024**3)
+    # Every request body: at most a delivery of 20 files of 2 GiB plus its form fields (the
+    # cap waitress's --max-request-body-size used to set; gunicorn has none). Werkzeug answers
+    # 413 beyond it; the upload itself is checked per file while streaming (sharing/uploads.py).
+    MAX_CONTENT_LENGTH = _int("PORTAL_MAX_BODY_BYTES", 20 * 2 * 1024**3 + 1024**2)
     STORAGE_DIR = os.environ.get("PORTAL_STORAGE_DIR", str(INSTANCE / "storage"))
     GUEST_LINK_DEFAULT_DAYS = 7
     X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTAL_X_ACCEL_REDIRECT_PREFIX", "")

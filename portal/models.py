@@ -17,6 +17,7 @@ from portal.accounts.models import (  # noqa: F401
 from portal.applications.models import Application, ApplicationInquiry, ApplicationItem  # noqa: F401
 from portal.contracts.models import Contract, PartnerContact, Plan, PlanFeeChange, Service  # noqa: F401
 from portal.daily import DailyRun  # noqa: F401
+from portal.ratelimit import RateLimitCounter  # noqa: F401  (and the portal+db:// storage)
 from portal.lifecycle.models import (  # noqa: F401
     CancellationNotice,
     ContractEnd,

@@ -24,6 +24,10 @@ from tests import factories
 from tests.helpers import csrf_token, staff_code
 
 
+# The two-node tests start PostgreSQL, Redis, nginx and two servers: `make test-cluster`.
+collect_ignore = [] if os.environ.get("PORTAL_CLUSTER_TESTS") else ["cluster"]
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if url:

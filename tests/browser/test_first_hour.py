@@ -36,10 +36,10 @@ def test_make_run_derives_the_mail_base_url_from_the_port():
     def serve_line(*args: str) -> str:
         out = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True,
                              text=True, check=True, env={"PATH": "/usr/bin:/bin"}).stdout
-        return next(line for line in out.splitlines() if "waitress-serve" in line)
+        return next(line for line in out.splitlines() if "gunicorn" in line)
 
     assert "PORTAL_BASE_URL=http://127.0.0.1:23150 " in serve_line("PORT=23150")
-    assert "--port 23150" in serve_line("PORT=23150")
+    assert " PORT=23150 " in serve_line("PORT=23150")  # gunicorn.conf.py binds to $PORT
     given = serve_line("PORT=23150", "PORTAL_BASE_URL=https://portal.example.jp")
     assert "PORTAL_BASE_URL=https://portal.example.jp " in given
 
