@@ -8,7 +8,7 @@ from portal.clock import now_utc
 from portal.contracts.models import LIVE_STATUSES, Contract
 from portal.extensions import db
 from portal.mail import OutboxMail, queue_mail
-from portal.pagination import Page
+from portal.pagination import KeysetPage, Page, Seek, keyset_page
 
 
 def dashboard_counts() -> dict[str, int]:
@@ -60,8 +60,12 @@ def queue_test_mail(to_address: str, *, by) -> None:
                created_at=now_utc())
 
 
-def outbox_page(status: str | None, page: int, per_page: int = 50):
-    stmt = sa.select(OutboxMail).order_by(OutboxMail.id.desc())
+def outbox_page(status: str | None, page: int = 1, per_page: int = 50, *,
+                seek: Seek | None = None) -> KeysetPage:
+    """The outbox, newest first by id (optionally one status): a keyset page and the total."""
+    stmt = sa.select(OutboxMail)
+    count = sa.select(sa.func.count(OutboxMail.id))
     if status:
-        stmt = stmt.where(OutboxMail.status == status)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+        stmt, count = stmt.where(OutboxMail.status == status), count.where(OutboxMail.status == status)
+    return keyset_page(stmt, None, OutboxMail.id, seek=seek or Seek(page=page),
+                       per_page=per_page, total=db.session.scalar(count) or 0)
