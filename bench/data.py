@@ -157,8 +157,28 @@ def build() -> dict:
     else:
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
+    from portal.pagination import _cursor
+
+    def deep(time_col, id_col, where, depth):
+        """The keyset cursor of the row `depth` rows down a newest-first list."""
+        stmt = sa.select(id_col) if time_col is None else sa.select(time_col, id_col)
+        order = [id_col.desc()] if time_col is None else [time_col.desc(), id_col.desc()]
+        row = db.session.execute(stmt.where(*where).order_by(*order).offset(depth).limit(1)).first()
+        if row is None:
+            return ""
+        return _cursor(None, row[0]) if time_col is None else _cursor(row[0], row[1])
+
+    cursors = {
+        "links": deep(GuestLink.created_at, GuestLink.id, [GuestLink.created_by_id == admin_id],
+                      mine * 2 * 9 // 10),
+        "deliveries": deep(Delivery.created_at, Delivery.id, [Delivery.created_by_id == admin_id],
+                           mine * 9 // 10),
+        "accesses": deep(GuestAccess.occurred_at, GuestAccess.id,
+                         [GuestAccess.link_id == first_link], ACCESSES // 2 * 9 // 10),
+        "outbox": deep(None, OutboxMail.id, [], MAILS * 9 // 10),
+    }
     return {
-        "admin": "big-00000", "staff": "bench-staff", "first_link": first_link,
+        "admin": "big-00000", "cursors": cursors, "staff": "bench-staff", "first_link": first_link,
         "seconds": time.perf_counter() - t0,
         "summary": (f"{ORGS:,} organizations, {len(user_rows) + 1:,} users "
                     f"({BIG_ORG:,} in one), {len(link_ids):,} guest links, "
