@@ -121,7 +121,7 @@ def build() -> dict:
     _chunks(conn, StoredFile.__table__, (
         {"organization_id": d.organization_id, "delivery_id": d.id, "position": 0,
          "name": f"資料{d.id}.pdf", "content_type": "application/pdf", "size": 1024,
-         "sha256": "0" * 64, "storage_key": f"bench{d.id:060d}", "created_at": now}
+         "sha256": "0" * 64, "storage_key": f"bench{d.id:059d}", "created_at": now}
         for d in deliveries))
     _chunks(conn, GuestLink.__table__, (
         {"organization_id": d.organization_id, "delivery_id": d.id,
