@@ -48,9 +48,15 @@ def organizations_page(page: int, per_page: int = 50) -> Page:
         .correlate(Organization)
         .scalar_subquery()
     )
-    stmt = sa.select(Organization, user_count.label("user_count"), trial_only).order_by(Organization.id)
+    # The page's ids first (from the primary key), then the counts for those rows only:
+    # PostgreSQL computes select-list subqueries below LIMIT/OFFSET, so the last of 200 pages
+    # counted the users and contracts of all 10,000 organizations (2 s under load).
+    page_ids = (sa.select(Organization.id).order_by(Organization.id)
+                .limit(per_page).offset((page - 1) * per_page))
+    stmt = (sa.select(Organization, user_count.label("user_count"), trial_only)
+            .where(Organization.id.in_(page_ids)).order_by(Organization.id))
     total = db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(stmt).all()
     return Page(page=page, per_page=per_page, total=total, items=rows)
 
 
