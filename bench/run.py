@@ -19,7 +19,8 @@ on the bench's large data set (bench/data.py).
 
 Database: a fresh SQLite file, or BENCH_DATABASE_URL (a PostgreSQL database of your own: it is
 emptied first). Sizes: see bench/data.py (BENCH_SCALE=0.1 for a quick run). The report is
-printed and written to bench/results/latest-<sqlite|postgresql>.md with `uptime` before and after.
+printed and written to bench/results/latest-<sqlite|postgresql>.md (not tracked: copy a run worth
+keeping to a dated file there) with `uptime` before and after.
 """
 from __future__ import annotations
 
