@@ -52,7 +52,8 @@ mail: $(VENV)/.runtime
 clean-venv:
 	rm -rf $(VENV)
 
-## bench: large data set, portal vs bare Flask app under load (see bench/run.py).
+## bench: the large data set; portal vs a bare Flask app, both under gunicorn, measured with wrk;
+## list pages, the daily job, a notice to everyone (bench/run.py; BENCH_SCALE, BENCH_DATABASE_URL).
 bench: $(VENV)/.dev compile-translations
 	$(BIN)/python bench/run.py
 

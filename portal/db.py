@@ -8,6 +8,7 @@ address) on both SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -70,3 +71,15 @@ def partial_unique_index(name: str, *columns: str, where: str) -> sa.Index:
     SQLite and PostgreSQL alike (both support partial indexes)."""
     return sa.Index(name, *columns, unique=True, sqlite_where=sa.text(where),
                     postgresql_where=sa.text(where))
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_wal(dbapi_connection, connection_record) -> None:
+    """SQLite files run in write-ahead-log mode: readers no longer wait for a writer's
+    commit (the guest page and the sign-in write a row per request, and several server
+    processes share the file). `synchronous` stays at its default (FULL): every commit is as
+    durable as before. PostgreSQL connections are left alone."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

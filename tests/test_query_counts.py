@@ -83,3 +83,44 @@ def test_billing_pages_do_not_grow_with_invoices(app, client, auth, make, who, p
         counts.append(len(statements))
         auth.sign_out()
     assert counts[0] == counts[1], counts
+
+
+def test_public_pages_do_not_grow_with_notices_or_accesses(app, client, make):
+    """The sign-in page (its public maintenance notices with their updates: no lazy load
+    per notice) and the guest-link page (its view is logged): same statements at 1× and 10×
+    data, and few."""
+    from datetime import timedelta
+
+    from portal.clock import now_utc
+    from portal.sharing.models import Delivery, GuestAccess, GuestLink, StoredFile
+    from portal.tokens import token_hash
+
+    org = make.org()
+    user = make.user(org, role="admin", login_id="admin")
+    staff = make.staff(login_id="staff")
+    d = Delivery(organization_id=org.id, created_by_id=user.id, subject="資料", message="")
+    db.session.add(d)
+    db.session.flush()
+    db.session.add(StoredFile(organization_id=org.id, delivery_id=d.id, name="a.pdf", size=1,
+                              sha256="0" * 64, storage_key="k" * 40))
+    token = "T" * 32
+    link = GuestLink(organization_id=org.id, delivery_id=d.id, created_by_id=user.id,
+                     token_hash=token_hash(token), expires_at=now_utc() + timedelta(days=3))
+    db.session.add(link)
+    db.session.commit()
+    counts = {"/sign-in": [], f"/g/{token}": []}
+    for size in (2, 20):
+        for i in range(size):
+            make.notice(category="maintenance", title_ja=f"保守{i}", staff_user=staff, commit=False)
+        db.session.add_all(GuestAccess(link_id=link.id, kind="view") for _ in range(size))
+        db.session.commit()
+        for path, seen in counts.items():
+            with count_queries(db.engine) as statements:
+                response = client.get(path)
+            assert response.status_code == 200, path
+            seen.append(len(statements))
+    for path, seen in counts.items():
+        assert seen[0] == seen[1], (path, seen)
+    # The guest page: link+files, statuses, sender, the logged view — rendered before the
+    # commit, so nothing is reloaded after it.
+    assert counts["/sign-in"][1] <= 2 and counts[f"/g/{token}"][1] <= 6, counts

@@ -147,11 +147,14 @@ def guest_page(token: str):
     link, step = _step(token, now_utc())
     if step.action != services.OPEN:
         return _not_open(link, step, token, ask_here=True)
-    with transaction():
-        services.record_access(link, "view", client_info())
-    return render_template("sharing/guest.html", link=link, token=token,
+    # Rendered before the view is logged: the commit expires every loaded object, and the
+    # page would reload the link, its delivery and each file one statement at a time.
+    page = render_template("sharing/guest.html", link=link, token=token,
                            delivery=link.delivery, files=link.delivery.files,
                            sender=services.organization_name(link.organization_id))
+    with transaction():
+        services.record_access(link, "view", client_info())
+    return page
 
 
 @guest_bp.route("/g/<token>/residence", methods=["POST"])

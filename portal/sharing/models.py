@@ -40,6 +40,11 @@ class Delivery(db.Model):
     )
     created_by = relationship("User")
 
+    __table_args__ = (
+        # A user's deliveries, newest first, read from the index (perf_0001).
+        sa.Index("ix_deliveries_creator_time", "created_by_id", "created_at", "id"),
+    )
+
     def __repr__(self) -> str:
         return f"<Delivery id={self.id} subject={self.subject!r}>"
 
@@ -168,6 +173,9 @@ class GuestLink(db.Model):
         ),
         sa.CheckConstraint("expires_at > created_at", name="expiry"),
         sa.CheckConstraint("guesses_in_window >= 0", name="guesses"),
+        # The link lists (an organization's, a creator's), newest first (perf_0001).
+        sa.Index("ix_guest_links_org_time", "organization_id", "created_at", "id"),
+        sa.Index("ix_guest_links_creator_time", "created_by_id", "created_at", "id"),
     )
 
     def status(self, now: datetime, organization_status: str = "active") -> str:
@@ -217,6 +225,8 @@ class GuestAccess(db.Model):
         ),
         # The password throttle counts recent failures per link (and address).
         sa.Index("ix_guest_accesses_link_kind_time", "link_id", "kind", "occurred_at"),
+        # A link's access log, newest first, a page at a time (perf_0001).
+        sa.Index("ix_guest_accesses_link_time", "link_id", "occurred_at", "id"),
     )
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from portal.accounts.audit import record_event
 from portal.clock import now_utc, today_jst
 from portal.extensions import csrf
-from portal.pagination import page_number
+from portal.pagination import Seek, page_number
 from portal.sharing import services, uploads
 from portal.sharing.downloads import send_stored_file, zip_response
 from portal.sharing.forms import (
@@ -74,7 +74,7 @@ def _managed(model, object_id: int):
 
 @bp.route("/deliveries")
 def deliveries():
-    pagination = services.deliveries_page(current_user, page_number(request.args.get("page")))
+    pagination = services.deliveries_page(current_user, seek=Seek.from_args(request.args))
     archive = current_user.is_admin and services.archive_available(current_user.organization_id)
     return render_template("sharing/deliveries.html", pagination=pagination, archive=archive)
 
@@ -204,7 +204,7 @@ def _links_page(*, created_by_id, endpoint):
     now = now_utc()
     pagination = services.links_page(current_user.organization_id, created_by_id=created_by_id,
                                      status=status, now=now,
-                                     page=page_number(request.args.get("page")))
+                                     seek=Seek.from_args(request.args))
     org_status = services.organization_status(current_user.organization_id)
     return render_template("sharing/links.html", pagination=pagination, status=status, now=now,
                            statuses=STATUS_LABELS, endpoint=endpoint, org_status=org_status,
@@ -217,7 +217,8 @@ def link(link_id: int):
     now = now_utc()
     return render_template("sharing/link.html", link=obj, now=now,
                            status=services.link_status(obj, now), statuses=STATUS_LABELS,
-                           log=services.access_log(obj), kinds=ACCESS_LABELS, form=RevokeForm())
+                           log=services.access_log(obj, Seek.from_args(request.args)),
+                           kinds=ACCESS_LABELS, form=RevokeForm())
 
 
 @bp.route("/links/<int:link_id>/revoke", methods=["POST"])

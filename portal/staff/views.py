@@ -9,7 +9,7 @@ from flask_login import current_user
 from portal.console import bp, queue_counts
 from portal.extensions import db
 from portal.mail import STATUSES, OutboxMail
-from portal.pagination import page_number
+from portal.pagination import Seek, page_number
 from portal.staff import audit, services
 from portal.staff.forms import TestMailForm
 from portal.staff_audit import audited
@@ -33,7 +33,7 @@ def outbox():
     status = request.args.get("status")
     if status not in STATUSES:
         status = None
-    pagination = services.outbox_page(status, page_number(request.args.get("page")))
+    pagination = services.outbox_page(status, seek=Seek.from_args(request.args))
     return render_template(
         "staff/outbox.html",
         pagination=pagination,

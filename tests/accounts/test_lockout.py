@@ -17,7 +17,8 @@ NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize(
     ("failures", "seconds"),
-    [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (9, 480), (10, 900), (40, 900)],
+    [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (9, 480), (10, 900), (40, 900),
+     (60, 900), (10_000, 900)],  # a long run must not overflow timedelta (was a 500)
 )
 def test_delay_formula(failures, seconds):
     assert lockout.delay(failures) == timedelta(seconds=seconds)

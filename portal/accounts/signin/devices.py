@@ -8,6 +8,8 @@ misuse report of that account (§7(4)).
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,7 +36,10 @@ class Device:
         return f"{self.browser} / {self.os}"
 
 
+@functools.lru_cache(maxsize=2048)
 def describe(user_agent: str) -> Device:
+    """Browser and OS of a user-agent string (parsed once per distinct string and process:
+    the sign-in history shows the same few browsers on every row)."""
     ua = parse(user_agent or "")
     browser = ua.browser.family or "Other"
     if ua.browser.version_string:

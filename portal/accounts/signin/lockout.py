@@ -35,7 +35,9 @@ def delay(failures: int) -> timedelta:
     doubling per further failure, capped at 15 minutes."""
     if failures < THRESHOLD:
         return timedelta(0)
-    return min(BASE_DELAY * (2 ** (failures - THRESHOLD)), MAX_DELAY)
+    # The exponent is capped before multiplying: a long run of failures (about 46 within the
+    # window) would otherwise overflow timedelta and answer every attempt with a 500.
+    return min(BASE_DELAY * (2 ** min(failures - THRESHOLD, 16)), MAX_DELAY)
 
 
 def should_notify(failures: int) -> bool:

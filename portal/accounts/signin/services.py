@@ -9,6 +9,7 @@ its audit event must be committed even so (the delay counts those events).
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -135,6 +136,14 @@ def start_session(user: User, client: ClientInfo) -> str:
     return token
 
 
+@functools.cache
+def _live_session_stmt() -> sa.Select:
+    """Built once per process (building a statement costs as much as running it here)."""
+    return sa.select(UserSession).where(
+        UserSession.token_hash == sa.bindparam("token_hash"), UserSession.ended_at.is_(None)
+    ).options(joinedload(UserSession.user).joinedload(User.organization))
+
+
 def find_live_session(token: str, idle: timedelta, lifetime: timedelta, *,
                       staff_idle: timedelta | None = None) -> UserSession | None:
     """The open session for a cookie token, or None when unknown, ended, idle too long
@@ -144,11 +153,7 @@ def find_live_session(token: str, idle: timedelta, lifetime: timedelta, *,
         return None
     # The user and their organization come with the session row: every signed-in request
     # needs both (roles, the suspension gate), so one query serves them.
-    row = db.session.scalar(
-        sa.select(UserSession).where(
-            UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None)
-        ).options(joinedload(UserSession.user).joinedload(User.organization))
-    )
+    row = db.session.scalar(_live_session_stmt(), {"token_hash": token_hash(token)})
     if row is None:
         return None
     now = now_utc()

@@ -8,6 +8,8 @@ Services add and flush, never commit; refusals are `NoticeError`s on the "email"
 """
 from __future__ import annotations
 
+import functools
+
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -180,9 +182,15 @@ def usable_condition():
 def bounced_addresses(organization_id: int) -> list[NotificationAddress]:
     """Live addresses that bounced (`bounced_condition`); flagged until removed or confirmed
     again, and not used for notices meanwhile. One query."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(_bounced_stmt(), {"org_id": organization_id}))
+
+
+@functools.cache
+def _bounced_stmt() -> sa.Select:
+    # Built once per process: an admin's home page runs it on every view.
+    return (
         sa.select(NotificationAddress).where(
-            NotificationAddress.organization_id == organization_id,
+            NotificationAddress.organization_id == sa.bindparam("org_id"),
             NotificationAddress.status != "removed", bounced_condition(),
         ).order_by(NotificationAddress.id)
-    ))
+    )

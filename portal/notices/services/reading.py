@@ -7,9 +7,11 @@ organizations. Only `open_notice` and `mark_read` write (add and flush, never co
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -72,12 +74,18 @@ def open_notice(notice_id: int, user: User, now: datetime) -> Notice | None:
     return notice
 
 
+@functools.cache
+def _unread_stmt() -> sa.Select:
+    # Built once per process: the header runs it on every signed-in page.
+    return (sa.select(sa.func.count(Notice.id))
+            .where(visible_to(sa.bindparam("org_id"), sa.bindparam("now")),
+                   ~_read_by(sa.bindparam("user_id"))))
+
+
 def unread_count(user: User, now: datetime) -> int:
     """How many of the user's notices the user has not opened (one query)."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Notice.id))
-        .where(visible_to(user.organization_id, now), ~_read_by(user.id))
-    ) or 0
+    return db.session.scalar(_unread_stmt(), {"org_id": user.organization_id, "now": now,
+                                              "user_id": user.id}) or 0
 
 
 def mark_read(notice: Notice, user: User, now: datetime) -> None:
@@ -96,16 +104,21 @@ def public_notices(now: datetime, limit: int = 5) -> list[Notice]:
     """Maintenance and incident notices for everyone, for the sign-in page: the ones that
     are still current (an effective day not passed, an unresolved incident, or posted within
     the last 14 days)."""
-    today = jst_date(now)
-    return list(db.session.scalars(
-        sa.select(Notice).where(
-            Notice.category.in_(PUBLIC_CATEGORIES), Notice.audience == "all",
-            Notice.publish_at <= now,
-            sa.or_(Notice.effective_date >= today,
-                   sa.and_(Notice.category == "incident", Notice.incident_status != "resolved"),
-                   Notice.publish_at >= now - timedelta(days=14)),
-        ).order_by(Notice.publish_at.desc(), Notice.id.desc()).limit(limit)
-    ))
+    return list(db.session.scalars(_public_stmt(), {
+        "now": now, "today": jst_date(now), "recent": now - timedelta(days=14), "limit": limit}))
+
+
+@functools.cache
+def _public_stmt() -> sa.Select:
+    # Built once per process: the sign-in page runs it on every view.
+    return sa.select(Notice).where(
+        Notice.category.in_(PUBLIC_CATEGORIES), Notice.audience == "all",
+        Notice.publish_at <= sa.bindparam("now"),
+        sa.or_(Notice.effective_date >= sa.bindparam("today"),
+               sa.and_(Notice.category == "incident", Notice.incident_status != "resolved"),
+               Notice.publish_at >= sa.bindparam("recent")),
+    ).order_by(Notice.publish_at.desc(), Notice.id.desc()).limit(sa.bindparam("limit")).options(
+        selectinload(Notice.updates))  # the page shows each incident's updates: one statement
 
 
 def staff_notices_page(page: int, per_page: int = 50):

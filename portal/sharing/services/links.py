@@ -17,6 +17,7 @@ from portal.accounts.models import Organization, User
 from portal.clock import now_utc
 from portal.contracts.quotas import check_quota
 from portal.extensions import db
+from portal.pagination import KeysetPage, Seek, keyset_page
 from portal.passwords import hash_password
 from portal.sharing.models import Delivery, GuestAccess, GuestLink
 from portal.sharing.services.common import SharingError, organization_status
@@ -139,16 +140,18 @@ def _status_filter(stmt, status: str | None, now: datetime):
 
 
 def links_page(organization_id: int, *, created_by_id: int | None, status: str | None,
-               now: datetime, page: int, per_page: int = 20):
+               now: datetime, page: int = 1, seek: Seek | None = None,
+               per_page: int = 20) -> KeysetPage:
     """Links of the organization (or of one creator), filtered by status, newest first, with
-    their delivery and creator loaded (a count and 1–3 statements whatever the size)."""
+    their delivery and creator loaded: a keyset page (one statement, no count, read through
+    the (organization or creator, created_at, id) index whatever the depth)."""
     stmt = sa.select(GuestLink).where(GuestLink.organization_id == organization_id)
     if created_by_id is not None:
         stmt = stmt.where(GuestLink.created_by_id == created_by_id)
     stmt = _status_filter(stmt, status, now).options(
-        joinedload(GuestLink.delivery), joinedload(GuestLink.created_by)
-    ).order_by(GuestLink.created_at.desc(), GuestLink.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+        joinedload(GuestLink.delivery), joinedload(GuestLink.created_by))
+    return keyset_page(stmt, GuestLink.created_at, GuestLink.id, seek=seek or Seek(page=page),
+                       per_page=per_page)
 
 
 def status_filter(value: str | None) -> str | None:
@@ -157,9 +160,9 @@ def status_filter(value: str | None) -> str | None:
     return value if value in LINK_STATUSES else None
 
 
-def access_log(link: GuestLink, limit: int = 500) -> list[GuestAccess]:
-    """The link's access log, newest first (at most `limit` entries)."""
-    return list(db.session.scalars(
-        sa.select(GuestAccess).where(GuestAccess.link_id == link.id)
-        .order_by(GuestAccess.occurred_at.desc(), GuestAccess.id.desc()).limit(limit)
-    ))
+def access_log(link: GuestLink, seek: Seek | None = None, per_page: int = 50) -> KeysetPage:
+    """The link's access log, newest first, a keyset page at a time (one statement through
+    the (link_id, occurred_at, id) index; a link can be opened millions of times)."""
+    return keyset_page(sa.select(GuestAccess).where(GuestAccess.link_id == link.id),
+                       GuestAccess.occurred_at, GuestAccess.id, seek=seek or Seek(),
+                       per_page=per_page)
