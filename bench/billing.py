@@ -45,7 +45,8 @@ def main() -> None:
         org_ids = db.session.scalars(db.select(Organization.id)).all()
         db.session.execute(sa_insert(Contract), [
             {"organization_id": oid, "service_id": plan.service_id, "plan_id": plan.id,
-             "start_date": date(2026, 4, 1), "billing_period_months": 1, "channel": "direct",
+             "start_date": date(2026, 4, 1), "usage_start_date": date(2026, 4, 1),
+             "billing_period_months": 1, "channel": "direct",
              "partner_name": "", "trial": False, "status": "active"} for oid in org_ids])
         db.session.commit()
         day = date(2026, 12, 1)

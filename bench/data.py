@@ -33,6 +33,7 @@ ACCESSES = size("BENCH_ACCESSES", 1_000_000)
 AUDIT = size("BENCH_AUDIT", 1_000_000)
 MAILS = size("BENCH_MAILS", 100_000)
 PASSWORD = "bench-password-0123456789"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # bench-staff's second factor
 GUEST_TOKEN = "bench-guest-token-0123456789abcd"  # 32 characters, as the real ones
 CHUNK = 10_000
 
@@ -76,7 +77,8 @@ def build() -> dict:
     org_ids = conn.execute(sa.select(Organization.id).order_by(Organization.id)).scalars().all()
     _chunks(conn, Contract.__table__, (
         {"organization_id": oid, "service_id": plan.service_id, "plan_id": plan.id,
-         "start_date": date(2026, 4, 1), "billing_period_months": 1, "channel": "direct",
+         "start_date": date(2026, 4, 1), "usage_start_date": date(2026, 4, 1),
+         "billing_period_months": 1, "channel": "direct",
          "partner_name": "", "trial": False, "status": "active", "created_at": now}
         for oid in org_ids))
     _chunks(conn, NotificationAddress.__table__, (
@@ -88,7 +90,9 @@ def build() -> dict:
     def users():
         yield {"login_id": "bench-staff", "email": "staff@bench.example", "name": "運用",
                "password_hash": pw, "role": "user", "is_staff": True, "active": True,
-               "locked": False, "organization_id": None, "created_at": now}
+               "locked": False, "organization_id": None, "created_at": now,
+               # staff sign in with a second factor (issue 13 item 10); the bench enters it
+               "totp_secret": STAFF_TOTP_SECRET, "totp_enabled_at": now}
         for u in range(BIG_ORG):
             yield {"login_id": f"big-{u:05d}", "email": f"u{u}@big.example", "name": f"利用者 {u}",
                    "password_hash": pw, "role": "admin" if u == 0 else "user",

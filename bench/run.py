@@ -39,6 +39,8 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyotp
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -152,7 +154,16 @@ def sign_in(base: str, login_id: str) -> str:
         "login_id": login_id, "password": data.PASSWORD, "csrf_token": token})
     if status != 302:
         raise RuntimeError(f"sign-in as {login_id} answered {status}")
-    return "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+    cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+    if headers.get("Location", "").endswith("/sign-in/code"):  # staff: the second factor
+        _, _, html = fetch(base + "/sign-in/code", cookie)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        status, headers, _ = fetch(base + "/sign-in/code", cookie, {
+            "code": pyotp.TOTP(data.STAFF_TOTP_SECRET).now(), "csrf_token": token})
+        if status != 302:
+            raise RuntimeError(f"second factor of {login_id} answered {status}")
+        cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+    return cookie
 
 
 def wrk(wrk_bin: str, url: str, cookie: str, script: str, duration: int = DURATION) -> dict:
