@@ -154,15 +154,20 @@ def sign_in(base: str, login_id: str) -> str:
         "login_id": login_id, "password": data.PASSWORD, "csrf_token": token})
     if status != 302:
         raise RuntimeError(f"sign-in as {login_id} answered {status}")
-    cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+    jar = dict(c.split(";", 1)[0].split("=", 1) for c in headers.get_all("Set-Cookie"))
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
     if headers.get("Location", "").endswith("/sign-in/code"):  # staff: the second factor
-        _, _, html = fetch(base + "/sign-in/code", cookie)
+        _, headers, html = fetch(base + "/sign-in/code", cookie)
+        jar.update(c.split(";", 1)[0].split("=", 1) for c in headers.get_all("Set-Cookie") or [])
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        status, headers, _ = fetch(base + "/sign-in/code", cookie, {
+        status, headers, body = fetch(base + "/sign-in/code", cookie, {
             "code": pyotp.TOTP(data.STAFF_TOTP_SECRET).now(), "csrf_token": token})
         if status != 302:
-            raise RuntimeError(f"second factor of {login_id} answered {status}")
-        cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("Set-Cookie"))
+            errors = re.findall(r'class="field__error"[^>]*>([^<]+)', body)
+            raise RuntimeError(f"second factor of {login_id} answered {status}: {errors}")
+        jar.update(c.split(";", 1)[0].split("=", 1) for c in headers.get_all("Set-Cookie") or [])
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
     return cookie
 
 
