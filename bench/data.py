@@ -106,7 +106,10 @@ def build() -> dict:
                    "active": True, "locked": False, "organization_id": oid, "created_at": now,
                    "residence_declared_at": now}
 
-    _chunks(conn, User.__table__, users())
+    # One executemany needs the same keys in every row: the staff row's second factor and the
+    # customers' residence declaration are NULL for the others.
+    blank = {"totp_secret": None, "totp_enabled_at": None, "residence_declared_at": None}
+    _chunks(conn, User.__table__, ({**blank, **row} for row in users()))
     user_rows = conn.execute(sa.select(User.id, User.organization_id)
                              .where(User.is_staff.is_(False)).order_by(User.id)).all()
     admin_id = user_rows[0].id
