@@ -121,3 +121,19 @@ def test_the_mail_command_fans_out_even_without_a_mail_server(world, app, db):
     assert len(_mails(db)) == 4
     again = app.test_cli_runner().invoke(args=["portal", "mail"])
     assert "notice mail queued" not in again.output and len(_mails(db)) == 4
+
+
+def test_notices_published_before_the_upgrade_are_not_mailed_again(world, db):
+    """fanout_0001 marks notices (and deliveries) published before it as fanned out: their mail
+    was written in the publishing request then."""
+    from flask_migrate import downgrade, upgrade
+
+    _publish(world)  # stands for a notice published (and mailed) by the old code
+    db.session.remove()
+    downgrade(revision="perf_0001")
+    upgrade()
+    notice = db.session.scalar(sa.select(Notice))
+    assert notice.mails_queued_at == notice.published_at == NOW
+    assert db.session.scalar(sa.select(sa.func.count(NoticeDelivery.id)).where(
+        NoticeDelivery.mails_queued_at.is_(None))) == 0
+    assert queue_pending_notice_mail(NOW, commit=db.session.commit) == 0
