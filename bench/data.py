@@ -104,7 +104,10 @@ def build() -> dict:
                    "active": True, "locked": False, "organization_id": oid, "created_at": now,
                    "residence_declared_at": now}
 
-    _chunks(conn, User.__table__, users())
+    # One executemany needs the same keys in every row (SQLAlchemy takes them from the first):
+    # the staff row's residence declaration is NULL.
+    blank = {"residence_declared_at": None}
+    _chunks(conn, User.__table__, ({**blank, **row} for row in users()))
     # Staff sign in with a second factor (issue 13 item 10); bench/run.py enters its code.
     conn.execute(sa.update(User).where(User.login_id == "bench-staff").values(
         totp_secret=STAFF_TOTP_SECRET, totp_enabled_at=now))

@@ -3,7 +3,8 @@
 - `demo [--if-empty]`: load demo data and print the sign-in credentials
 - `create-staff LOGIN_ID --email … --name …`: create a staff account (asks for the password;
   two-factor sign-in is set up at its first sign-in)
-- `mail`: deliver pending outbox mail once (run it from cron or a loop)
+- `mail`: fan out published notices' mail into the outbox, then deliver pending outbox mail
+  once (run it from cron or a loop)
 - `tick [--date YYYY-MM-DD]`: the daily job (portal.daily), catching up missed days
 - `bounces [--maildir PATH]`: read the delivery status notifications in the bounce Maildir
 
@@ -21,13 +22,14 @@ from flask.cli import AppGroup
 from portal.accounts.errors import AccountError
 from portal.accounts.misuse.digest import send_digest as send_misuse_digest
 from portal.accounts.users.services import create_user
-from portal.clock import today_jst
+from portal.clock import now_utc, today_jst
 from portal.daily import pending_days, run_daily
 from portal.demo import database_is_empty, load_demo
 from portal.extensions import db
 from portal.joblock import job_lock
 from portal.mail import deliver_pending
 from portal.notices.services.bounces import process_maildir
+from portal.notices.services.fanout import queue_pending_notice_mail
 from portal.sharing.storage import get_storage
 from portal.terms.importing import TermsImportError, import_file
 
@@ -98,15 +100,19 @@ def create_staff_command(login_id: str, email: str, name: str, password: str) ->
 
 @portal_cli.command("mail")
 def mail_command() -> None:
-    """Deliver due outbox mail through MAIL_URL (without MAIL_URL, mail stays queued)."""
-    if not current_app.config.get("MAIL_URL"):
-        click.echo("MAIL_URL is not set: mail stays in the outbox (see the staff console).")
-        return
+    """Write the mail of published notices into the outbox (the fan-out), then deliver due
+    outbox mail through MAIL_URL (without MAIL_URL, mail stays queued)."""
     # One mail worker at a time across every node (portal.joblock): a second one started at
     # the same moment sends nothing rather than the same mail twice.
     with job_lock("mail", wait=False) as held:
         if not held:
             click.echo("another mail worker is running: nothing sent by this one")
+            return
+        queued = queue_pending_notice_mail(now_utc(), commit=db.session.commit)
+        if queued:
+            click.echo(f"notice mail queued: {queued}")
+        if not current_app.config.get("MAIL_URL"):
+            click.echo("MAIL_URL is not set: mail stays in the outbox (see the staff console).")
             return
         # A public misuse report that waited for the staff digest goes out with this run.
         send_misuse_digest()

@@ -141,3 +141,12 @@ def notification_address(organization: Organization, email: str, *, confirmed: b
     if commit:
         db.session.commit()
     return address
+
+
+def fan_out() -> int:
+    """The mail worker's first step (`flask portal mail`): write the mail of published notices
+    into the outbox, committing per batch; returns the number of mails written."""
+    from portal.clock import now_utc
+    from portal.notices.services.fanout import queue_pending_notice_mail
+
+    return queue_pending_notice_mail(now_utc(), commit=db.session.commit)

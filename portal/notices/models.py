@@ -48,6 +48,9 @@ class Notice(db.Model):
     send_email: Mapped[bool] = mapped_column(default=True)
     publish_at: Mapped[datetime] = mapped_column(index=True)
     published_at: Mapped[datetime | None]
+    # Set by the mail worker once every delivery's mail is in the outbox (or at publishing
+    # when the notice has no mail): a published notice with NULL here has mail to fan out.
+    mails_queued_at: Mapped[datetime | None]
     incident_status: Mapped[str | None] = mapped_column(sa.String(20))
     # §19: under which paragraph a discontinuation is announced (long_interruption = §19(1),
     # any_reason = §19(2)); §20: to whom the business passes.
@@ -147,6 +150,9 @@ class NoticeDelivery(db.Model):
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("notices.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     posted_at: Mapped[datetime]
+    # Set in the mail worker's batch that queued this delivery's mail (and its partner
+    # copies); NULL = not yet fanned out. A rerun skips marked deliveries: no mail twice.
+    mails_queued_at: Mapped[datetime | None]
 
     __table_args__ = (sa.UniqueConstraint("notice_id", "organization_id"),)
 

@@ -119,6 +119,8 @@ def test_a_notice_is_copied_to_the_partner_of_a_partner_customer_only(app, db, m
     make.contract(direct, "image_works")
     make.notification_address(direct, "info@direct.example.jp")
     make.notice(category=category, title_ja="料金改定のお知らせ", **fields)
+    assert _to(db, PARTNER, "notice") == []  # the mail worker writes the copies
+    assert make.fan_out() == 3
     (copy,) = _to(db, PARTNER, "notice")
     _assert_marked_copy(copy, "販売店シー", "株式会社パートナー顧客")
     assert "料金改定のお知らせ" in copy.subject and copy.organization_id == org.id
@@ -134,8 +136,10 @@ def test_a_service_notice_is_copied_only_by_the_partner_of_that_service(app, db,
     make.contract(org, "secure_deliver")  # SECURE DELIVER direct
     make.notice(title_ja="SECURE DELIVER のお知らせ", audience="service",
                 service_code="secure_deliver")
+    make.fan_out()
     assert _to(db, PARTNER) == []
     make.notice(title_ja="IMAGE WORKS のお知らせ", audience="service", service_code="image_works")
+    make.fan_out()
     assert len(_to(db, PARTNER, "notice")) == 1
 
 
@@ -145,6 +149,7 @@ def test_an_ended_partner_contract_gets_no_copy(app, db, make):
     contract.status = "ended"
     db.session.commit()
     make.notice(title_ja="お知らせ")
+    make.fan_out()
     assert _to(db, PARTNER) == []
 
 
@@ -222,6 +227,7 @@ def test_no_partner_mail_anywhere_holds_a_token(app, db, client, auth, catalog, 
     _apply_and_approve(client, auth, db, catalog, make, channel="reseller", partner_name="販売店シー")
     org = db.session.scalar(sa.select(Organization))
     make.notice(title_ja="お知らせ")
+    make.fan_out()
     for mail in _to(db, PARTNER):
         assert not re.search(r"/(confirm|invitations?|reset)[/\w-]*/[\w-]{16,}", mail.body), mail.body
     assert {m.kind for m in _to(db, PARTNER)} == {"usage_start_notice", "notice"}

@@ -119,6 +119,7 @@ def test_a_refused_address_is_flagged_on_the_admin_home_until_confirmed_again(cl
     make.notification_address(org, "reject-me@a.example.jp")
     make.notification_address(org, "ok@a.example.jp")
     make.notice(title_ja="お知らせ")
+    make.fan_out()
     deliver_pending()
     auth.sign_in("admin-a")
     home = client.get("/").get_data(as_text=True)

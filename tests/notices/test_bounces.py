@@ -121,6 +121,7 @@ def test_reports_in_a_maildir_flag_the_right_addresses_once(app, client, auth, m
                              "ok@a.example.jp"))
     other = _org(make, "株式会社ビー", "admin-b", emails=("other@b.example.jp",))
     make.notice(title_ja="メンテナンスのお知らせ")
+    make.fan_out()
     deliver_pending()
     sent = _sent(smtp)
     box = mailbox.Maildir(tmp_path / "bounces", create=True)
@@ -177,6 +178,7 @@ def test_reports_in_a_maildir_flag_the_right_addresses_once(app, client, auth, m
 
 def _publish_and_recipients(make, db, title):
     notice = make.notice(title_ja=title)
+    make.fan_out()
     return {m.to_address for m in db.session.scalars(
         sa.select(OutboxMail).where(OutboxMail.kind == "notice", OutboxMail.subject.contains(title)))}, notice
 
@@ -186,6 +188,7 @@ def test_a_bounced_address_gets_no_notice_until_confirmed_again(app, client, aut
     clock.set_frozen(NOW)
     org = _org(make, emails=("gone@a.example.jp", "ok@a.example.jp"))
     make.notice(title_ja="一通目")
+    make.fan_out()
     deliver_pending()
     sent = _sent(smtp)
     box = mailbox.Maildir(tmp_path / "bounces", create=True)
@@ -229,6 +232,7 @@ def test_without_the_return_path_the_signed_message_id_and_final_recipient_decid
     clock.set_frozen(NOW)
     org = _org(make, emails=("gone@a.example.jp", "ok@a.example.jp"))
     make.notice(title_ja="お知らせ")
+    make.fan_out()
     deliver_pending()
     sent = _sent(smtp)
     box = mailbox.Maildir(tmp_path / "bounces", create=True)
@@ -306,6 +310,7 @@ def test_a_bounced_partner_copy_is_listed_for_staff_and_flags_no_address(
     set_partner_contact(contract, "left@reseller.example.jp")
     db.session.commit()
     make.notice(title_ja="お知らせ")
+    make.fan_out()
     deliver_pending()
     sent = _sent(smtp)
     box = mailbox.Maildir(tmp_path / "bounces", create=True)

@@ -1,5 +1,6 @@
 """Publishing to every organization runs a fixed number of SQL statements, whatever the number
-of organizations: delivery rows and outbox mails are written with batched inserts."""
+of organizations (the delivery rows are one INSERT … SELECT), and the mail worker's fan-out a
+fixed number per batch of `BATCH` deliveries."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ from portal.accounts.models import Organization
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.notices.models import NoticeDelivery, NotificationAddress
-from portal.notices.services import NoticeDraft, create_notice
+from portal.notices.services import NoticeDraft, create_notice, queue_pending_notice_mail
 from tests.querycount import count_queries
 
 
@@ -27,12 +28,17 @@ def _organizations(n: int) -> None:
     db.session.commit()
 
 
-def _publish(staff, token: str) -> int:
+def _publish(staff, token: str) -> tuple[int, int]:
+    mails = sa.select(sa.func.count(OutboxMail.id))
+    before = db.session.scalar(mails)
     with count_queries(db.engine) as statements:
         create_notice(NoticeDraft(category="general", title_ja="全体へのお知らせ", source_ja="本文",
                                   form_token=token), staff=staff)
         db.session.commit()
-    return len(statements)
+    assert db.session.scalar(mails) == before  # the request writes no mail
+    with count_queries(db.engine) as fanned:
+        queue_pending_notice_mail(clock.now_utc(), commit=db.session.commit)
+    return len(statements), len(fanned)
 
 
 def test_statement_count_does_not_grow_with_organizations(app, make):
@@ -46,7 +52,7 @@ def test_statement_count_does_not_grow_with_organizations(app, make):
     assert db.session.scalar(sa.select(sa.func.count(NoticeDelivery.id))) == 550
     assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 550
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 15, counts
+    assert counts[1][0] <= 12 and counts[1][1] <= 15, counts
 
 
 def test_system_information_pages_run_a_bounded_number_of_statements(app, client, auth, make):

@@ -88,6 +88,7 @@ def test_a_business_transfer_states_that_registered_information_passes(client, a
         transferee_name="株式会社ユズリウケ", form_token="t" * 32))
     assert response.status_code == 302
     notice = db.session.scalar(sa.select(Notice))
+    assert make.fan_out() == 1  # the mail worker writes the mail, not the request
     auth.sign_out()
     auth.sign_in("user-a")
     listing = client.get("/system-information").get_data(as_text=True)

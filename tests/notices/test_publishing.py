@@ -134,6 +134,8 @@ def test_fan_out_goes_to_confirmed_addresses_only_and_records_delivery(db, make,
     notice = make.notice(category="maintenance", title_ja="定期メンテナンスのお知らせ",
                          body="12月10日 2:00〜5:00 に**メンテナンス**を行います。",
                          effective_date=date(2026, 12, 10), staff_user=ops)
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0  # not in the request
+    assert make.fan_out() == 3  # the mail worker's step
 
     deliveries = {d.organization_id: d for d in db.session.scalars(sa.select(NoticeDelivery))}
     assert set(deliveries) == {a.id, b.id, c.id}

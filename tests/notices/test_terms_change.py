@@ -46,7 +46,7 @@ def world(app, make):
     return ops
 
 
-def test_publishing_a_version_creates_its_notice_and_mail(db, world):
+def test_publishing_a_version_creates_its_notice_and_mail(db, world, make):
     version, notice, created = publish_version(
         version="2027-01-01", title="法人向けクラウドサービス利用規約", body=NEW_BODY,
         effective_date=date(2027, 1, 1), staff=world, form_token="t" * 32)
@@ -56,6 +56,7 @@ def test_publishing_a_version_creates_its_notice_and_mail(db, world):
         "terms_change", date(2027, 1, 1), "all")
     assert notice.title_ja == "利用規約改定のお知らせ（2027年1月1日施行）"
     assert "/terms/diff?new=2027-01-01" in notice.body_ja
+    make.fan_out()
     assert db.session.scalar(sa.select(OutboxMail.to_address)) == "info@a.example.jp"
     again = publish_version(version="2027-01-01", title="x", body=NEW_BODY,
                             effective_date=date(2027, 1, 1), staff=world, form_token="t" * 32)

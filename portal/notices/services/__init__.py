@@ -3,8 +3,9 @@ names so callers write `from portal.notices import services` and `services.creat
 
 - `drafting`: `NoticeDraft`, `check_draft` (lead times, §8(1)/§17(1)/§19(2)), `create_notice`,
   incident updates (`add_update`, §13).
-- `publishing`: `publish` and the batched fan-out of deliveries and mail (§10(1)), the delivery
-  records staff read.
+- `publishing`: `publish` (the deliveries, §10(1), one INSERT … SELECT), the delivery records
+  staff read.
+- `fanout`: the mail worker's batched, idempotent fan-out of published notices' mail.
 - `scheduled`: `publish_due` (first view) and the daily task `publish_scheduled_notices`.
 - `reading`: what a user reads — lists, the opened notice, unread counts, public notices.
 - `addresses`: notification addresses with confirmation tokens and bounces (§10(2)).
@@ -54,8 +55,13 @@ from portal.notices.services.registration import (
     organizations_missing_address,
     register_applicant_address,
 )
+from portal.notices.services.fanout import (
+    BATCH,
+    pending_notices,
+    queue_notice_mail,
+    queue_pending_notice_mail,
+)
 from portal.notices.services.publishing import (
-    CHUNK,
     delivery_rows,
     delivery_summary,
     publish,
@@ -79,7 +85,7 @@ __all__ = [
     "missing_address_count",
     "organizations_missing_address",
     "register_applicant_address",
-    "CHUNK",
+    "BATCH",
     "CONFIRM_TOKEN_LIFETIME",
     "EFFECTIVE_ALLOWED",
     "EFFECTIVE_REQUIRED",
@@ -113,6 +119,9 @@ __all__ = [
     "publish_due",
     "publish_scheduled_notices",
     "remove_address",
+    "pending_notices",
+    "queue_notice_mail",
+    "queue_pending_notice_mail",
     "render_notice_mail",
     "resend_confirmation",
     "service_customer_ids",

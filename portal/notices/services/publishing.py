@@ -1,12 +1,11 @@
-"""Publishing a notice: posting it for its audience, the batched fan-out of its deliveries and
-mail, and the delivery records staff read (§10(1)).
+"""Publishing a notice: posting it for its audience (§10(1)) and the delivery records staff
+read.
 
-Publishing is one transaction: the notice, one `NoticeDelivery` per organization of the
-audience (the §10(1) posting record), one outbox mail per *confirmed* notification address that
-has not bounced and a copy for the partner contact of each partner customer (§31(1)),
-all written with batched INSERT … RETURNING in chunks of `CHUNK` rows, so the number of SQL
-statements does not grow with the number of organizations. The mail is rendered once per
-notice, not once per recipient. Services add and flush, never commit.
+Publishing is one short transaction: the notice is claimed and one INSERT … SELECT writes a
+`NoticeDelivery` per organization of the audience — posting on the portal *is* the §10(1)
+delivery (docs/decisions.md), so it stays in the request. The mail (one per usable
+notification address, partner copies) is fanned out afterwards by the mail worker, in
+batches (`portal.notices.services.fanout`). Services add and flush, never commit.
 """
 from __future__ import annotations
 
@@ -15,12 +14,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from portal.accounts.models import Organization
 from portal.contracts.models import LIVE_STATUSES as CONTRACT_LIVE_STATUSES
 from portal.contracts.models import Contract, Service
-from portal.contracts.partners import copy_header, partner_contacts_stmt
 from portal.extensions import db
 from portal.mail import OutboxMail
 from portal.notices.models import (
@@ -28,14 +25,9 @@ from portal.notices.models import (
     NoticeDelivery,
     NoticeDeliveryMail,
     NoticeTarget,
-    NotificationAddress,
 )
 from portal.notices.richtext import plain_text
-from portal.notices.services.addresses import usable_condition
 from portal.web import external_url
-
-CHUNK = 1000
-
 
 def _audience_org_ids(notice: Notice) -> sa.Select:
     """SELECT of the ids of the organizations a notice is for (not terminated ones)."""
@@ -59,11 +51,6 @@ def service_customer_ids(service_code: str) -> sa.Select:
             .distinct())
 
 
-def _chunks(rows: list, size: int = CHUNK):
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
 def render_notice_mail(notice: Notice) -> tuple[str, str]:
     """(subject, body) of the notice's mail, in Japanese, rendered once for every recipient."""
     with force_locale("ja"):
@@ -79,84 +66,33 @@ def render_notice_mail(notice: Notice) -> tuple[str, str]:
 
 
 def publish(notice: Notice, now: datetime) -> int:
-    """Post `notice` for its audience and queue its mail; returns the number of organizations.
+    """Post `notice` for its audience; returns the number of organizations posted to.
 
     Claims the notice with a conditional UPDATE first, so two concurrent publishers (the daily
-    job and a first viewer) cannot both fan out. Writes, in batched inserts: one delivery row
-    per organization (posted at `publish_at`, §10(1)), one outbox mail per confirmed
-    notification address when email is on, and the link between each mail and its delivery.
+    job and a first viewer) cannot both post. Then one INSERT … SELECT writes a delivery row
+    per organization of the audience (posted at `publish_at`: the §10(1) delivery). Its mail
+    is not written here: the mail worker fans it out (`fanout.queue_notice_mail`), so the
+    request's time does not grow with the number of addresses. A notice without email is
+    marked as fanned out at once.
     """
+    done_at = None if notice.send_email else now
     claimed = db.session.execute(
         sa.update(Notice).where(Notice.id == notice.id, Notice.published_at.is_(None))
-        .values(published_at=now).execution_options(synchronize_session=False)
+        .values(published_at=now, mails_queued_at=done_at)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         return 0
-    notice.published_at = now
-    org_ids = db.session.scalars(_audience_org_ids(notice)).all()
-    delivery_by_org: dict[int, int] = {}
-    rows = [{"notice_id": notice.id, "organization_id": o, "posted_at": notice.publish_at}
-            for o in org_ids]
-    for chunk in _chunks(rows):
-        result = db.session.execute(
-            sa.insert(NoticeDelivery).returning(NoticeDelivery.id, NoticeDelivery.organization_id),
-            chunk,
-        )
-        delivery_by_org.update({org: ident for ident, org in result})
-    if notice.send_email and delivery_by_org:
-        _queue_notice_mail(notice, now, delivery_by_org)
-    return len(org_ids)
-
-
-def _queue_notice_mail(notice: Notice, now: datetime, delivery_by_org: dict[int, int]) -> None:
-    addresses = db.session.execute(
-        sa.select(NotificationAddress.id, NotificationAddress.organization_id,
-                  NotificationAddress.email)
-        .join(NoticeDelivery, NoticeDelivery.organization_id == NotificationAddress.organization_id)
-        .where(NoticeDelivery.notice_id == notice.id, usable_condition())
-        .order_by(NotificationAddress.organization_id, NotificationAddress.id)
-    ).all()
-    subject, body = render_notice_mail(notice)
-    row = {"kind": "notice", "status": "pending", "attempts": 0, "created_at": now,
-           "next_attempt_at": now, "last_error": ""}
-    mail_rows = [{**row, "to_address": email, "subject": subject, "body": body,
-                  "organization_id": org} for _, org, email in addresses]
-    # RETURNING rows come back in no guaranteed order; (organization, address) is unique
-    # among live addresses, so it maps each mail back to its address and delivery.
-    address_ids = {(org, email): addr_id for addr_id, org, email in addresses}
-    links = []
-    for chunk in _chunks(mail_rows):
-        result = db.session.execute(
-            sa.insert(OutboxMail).returning(OutboxMail.id, OutboxMail.organization_id,
-                                            OutboxMail.to_address), chunk
-        )
-        links.extend(
-            {"delivery_id": delivery_by_org[org], "outbox_mail_id": mail_id,
-             "address_id": address_ids[(org, email)]}
-            for mail_id, org, email in result
-        )
-    for chunk in _chunks(links):
-        db.session.execute(sa.insert(NoticeDeliveryMail), chunk)
-    _queue_partner_copies(notice, subject, body, row)
-
-
-def _queue_partner_copies(notice: Notice, subject: str, body: str, row: dict) -> None:
-    """§31(1): the partner contact of each partner customer posted to gets a copy (for a
-    service's notice, only the partners of that service's contracts). Copies are not
-    deliveries: the customer's §10(1) record counts its own addresses only. One SELECT and
-    batched inserts whatever the number of organizations."""
-    service = notice.service_code if notice.audience == "service" else None
-    stmt = partner_contacts_stmt(service).add_columns(Organization.name).join(
-        Organization, Organization.id == Contract.organization_id).join(
-        NoticeDelivery, NoticeDelivery.organization_id == Contract.organization_id).where(
-        NoticeDelivery.notice_id == notice.id).group_by(Organization.name)
-    with force_locale("ja"):
-        copy_subject = _("[Copy] %(subject)s", subject=subject)[:300]
-    copies = [{**row, "to_address": email, "organization_id": org, "subject": copy_subject,
-               "body": copy_header(partner, org_name) + body}
-              for org, email, partner, org_name in db.session.execute(stmt)]
-    for chunk in _chunks(copies):
-        db.session.execute(sa.insert(OutboxMail), chunk)
+    notice.published_at, notice.mails_queued_at = now, done_at
+    audience = _audience_org_ids(notice).subquery()
+    posted = db.session.execute(
+        sa.insert(NoticeDelivery).from_select(
+            ["notice_id", "organization_id", "posted_at", "mails_queued_at"],
+            sa.select(sa.literal(notice.id), audience.c[0],
+                      sa.literal(notice.publish_at, NoticeDelivery.posted_at.type),
+                      sa.literal(done_at, NoticeDelivery.mails_queued_at.type)))
+    ).rowcount
+    return posted
 
 
 def delivery_rows(notice: Notice, *, unreached_only: bool = False, page: int = 1,
